@@ -1,0 +1,60 @@
+# Two commands on a fresh machine:
+#   make run   – set everything up (virtualenv, dependencies, SQLite, demo data) and serve on :8000
+#   make test  – set up what the tests need and run the whole suite (non-zero on any failure)
+# With DATABASE_URL=postgres://postgres@127.0.0.1:5432/<name> both use PostgreSQL instead.
+
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup system-check migrate demo lint format ci clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (found %s); set PYTHON=/path/to/python3.11" % sys.version.split()[0])'
+	@$(PYTHON) -m venv $(VENV) || { echo "Could not create a virtual environment: install it with 'apt-get install python3-venv'"; exit 1; }
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e ".[dev]"
+	@touch $@
+
+setup: $(VENV)/.installed system-check
+
+# WeasyPrint needs Pango from the operating system; say exactly what to install if it is missing.
+system-check: $(VENV)/.installed
+	@$(PY) -c 'import weasyprint' 2>/dev/null || { \
+	  echo "WeasyPrint cannot load its system libraries. On Debian/Ubuntu run:"; \
+	  echo "  sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; \
+	  exit 1; }
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo --if-empty
+
+run: demo
+	@echo ""
+	@echo "  Helsefellesskap runs at http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	@echo "  Demo logins are listed in README.md (password: helsefellesskap-demo)"
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+ci:
+	.ci/run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

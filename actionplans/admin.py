@@ -1,0 +1,80 @@
+"""Admin for action plans, with history on every model."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import ActionPlan, FocusArea, Goal, Measure, ProgressReport
+
+
+class FocusAreaInline(admin.StackedInline):
+    model = FocusArea
+    extra = 0
+    fields = ["order", "number", "title", "description"]
+    show_change_link = True
+
+
+class GoalInline(admin.TabularInline):
+    model = Goal
+    extra = 0
+
+
+class MeasureInline(admin.StackedInline):
+    model = Measure
+    extra = 0
+    fields = ["order", "letter", "goal", "text", "responsible_text", "responsible_bodies", "status", "due"]
+    autocomplete_fields = ["responsible_bodies"]
+    show_change_link = True
+
+
+class ProgressReportInline(admin.TabularInline):
+    model = ProgressReport
+    extra = 0
+    autocomplete_fields = ["case", "reported_by"]
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "partnership", "period_start", "period_end", "adopted_by"]
+    list_filter = ["partnership"]
+    search_fields = ["title", "subtitle", "purpose"]
+    autocomplete_fields = ["adopted_by"]
+    filter_horizontal = ["patient_groups"]
+    prepopulated_fields = {"slug": ["title"]}
+    list_select_related = ["partnership", "adopted_by__body__partnership"]
+    inlines = [FocusAreaInline]
+
+
+@admin.register(FocusArea)
+class FocusAreaAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "action_plan", "order"]
+    list_filter = ["action_plan"]
+    search_fields = ["title", "description"]
+    list_select_related = ["action_plan"]
+    inlines = [GoalInline, MeasureInline]
+
+
+@admin.register(Goal)
+class GoalAdmin(SimpleHistoryAdmin):
+    list_display = ["text", "focus_area"]
+    search_fields = ["text"]
+    list_select_related = ["focus_area"]
+
+
+@admin.register(Measure)
+class MeasureAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "focus_area", "responsible_text", "status", "due"]
+    list_filter = ["status", "focus_area__action_plan", "responsible_bodies"]
+    search_fields = ["text", "responsible_text"]
+    autocomplete_fields = ["goal", "responsible_bodies", "responsible_organisations", "cases"]
+    filter_horizontal = ["patient_groups"]
+    list_select_related = ["focus_area__action_plan"]
+    inlines = [ProgressReportInline]
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(SimpleHistoryAdmin):
+    list_display = ["measure", "date", "status", "case", "reported_by"]
+    list_filter = ["status", "reported_by"]
+    search_fields = ["text", "measure__text"]
+    autocomplete_fields = ["measure", "case", "reported_by"]
+    list_select_related = ["measure", "case__body__partnership", "reported_by__partnership"]

@@ -1,0 +1,71 @@
+"""Admin for governance: the staff's complete fallback tool, with history."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Body, Membership, Organisation, Partnership, PatientGroup, Person
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    fk_name = "body"
+    extra = 0
+    autocomplete_fields = ["person", "on_behalf_of", "substitute_for"]
+    fields = ["person", "role", "on_behalf_of", "title", "start_date", "end_date", "substitute_for"]
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "slug", "case_number_style"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["short_name"]}
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "kind", "region", "parent", "partnership"]
+    list_filter = ["partnership", "kind", "region"]
+    search_fields = ["name", "short_name"]
+    autocomplete_fields = ["parent"]
+    list_select_related = ["parent", "partnership"]
+
+
+@admin.register(Body)
+class BodyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "kind", "level", "parent", "partnership", "meetings_open"]
+    list_filter = ["partnership", "kind", "level", "meetings_open"]
+    search_fields = ["name", "short_name"]
+    autocomplete_fields = ["parent"]
+    prepopulated_fields = {"slug": ["short_name"]}
+    list_select_related = ["parent__partnership", "partnership"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "title", "organisation", "user"]
+    list_filter = ["organisation__partnership"]
+    search_fields = ["name", "title", "email"]
+    autocomplete_fields = ["organisation", "user"]
+    list_select_related = ["organisation", "user"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "body", "role", "on_behalf_of", "start_date", "end_date"]
+    list_filter = ["body__partnership", "role", "body"]
+    search_fields = ["person__name", "body__name", "body__short_name"]
+    autocomplete_fields = ["person", "body", "on_behalf_of", "substitute_for"]
+    list_select_related = ["person", "body__partnership", "on_behalf_of"]
+    date_hierarchy = "start_date"
+
+
+@admin.register(PatientGroup)
+class PatientGroupAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "order"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+admin.site.index_title = _("Administration")

@@ -1,0 +1,302 @@
+"""Partnerships, organisations, bodies, people and memberships.
+
+Names follow Popolo / Open Civic Data: an Organisation is a party (a
+municipality, a health trust, a department), a Body is an organ of the
+partnership that meets, and a Membership says who sits in a body on behalf of
+which organisation, from when to when.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .querysets import BodyQuerySet, MembershipQuerySet
+
+
+class Partnership(models.Model):
+    """A helsefellesskap: one health trust and the municipalities of its area."""
+
+    class CaseNumberStyle(models.TextChoices):
+        SLASH_SHORT_YEAR = "slash", _("06/23")
+        DASH_FULL_YEAR = "dash", _("04-2022")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(
+        _("short name"), max_length=60, blank=True, help_text=_("For example “Troms og Ofoten”.")
+    )
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    case_number_style = models.CharField(
+        _("case number style"),
+        max_length=10,
+        choices=CaseNumberStyle.choices,
+        default=CaseNumberStyle.SLASH_SHORT_YEAR,
+        help_text=_("How case numbers are written in this partnership's papers."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def format_case_number(self, number: int, year: int) -> str:
+        if self.case_number_style == self.CaseNumberStyle.DASH_FULL_YEAR:
+            return f"{number:02d}-{year}"
+        return f"{number:02d}/{year % 100:02d}"
+
+
+class Organisation(models.Model):
+    """A party or unit: municipality, health trust, department, council, centre."""
+
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("municipality")
+        HEALTH_TRUST = "health_trust", _("health trust")
+        HOSPITAL_DEPARTMENT = "hospital_department", _("hospital department")
+        USER_COUNCIL = "user_council", _("user council")
+        GP_COUNCIL = "gp_council", _("GP council")
+        REGIONAL_HEALTH_AUTHORITY = "regional_health_authority", _("regional health authority")
+        COMPETENCE_CENTRE = "competence_centre", _("competence centre")
+        OTHER = "other", _("other")
+
+    # PROTECT: an organisation that people represent must not vanish with its partnership.
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        null=True,
+        blank=True,
+        verbose_name=_("partnership"),
+        help_text=_("Empty for organisations outside any one partnership, such as a ministry."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices, default=Kind.OTHER)
+    # PROTECT: a department cannot outlive the link to its trust by accident.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="children",
+        null=True,
+        blank=True,
+        verbose_name=_("parent organisation"),
+    )
+    region = models.CharField(
+        _("region"), max_length=100, blank=True, help_text=_("For example Lofoten, Vesterålen or Salten.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "name"], name="organisation_unique_name_per_partnership"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Body(models.Model):
+    """An organ of the partnership that meets: PM, dialogue meeting, SSU, FSU, network…"""
+
+    class Kind(models.TextChoices):
+        PARTNERSHIP_MEETING = "partnership_meeting", _("partnership meeting")
+        DIALOGUE_MEETING = "dialogue_meeting", _("dialogue meeting")
+        STRATEGIC_COMMITTEE = "strategic_committee", _("strategic cooperation committee")
+        PROFESSIONAL_COMMITTEE = "professional_committee", _("professional cooperation committee")
+        NETWORK = "network", _("local arena or network")
+        WORKING_GROUP = "working_group", _("working group")
+        SECRETARIAT = "secretariat", _("secretariat")
+
+    # PROTECT: bodies hold meetings and cases that must be kept.
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="bodies", verbose_name=_("partnership")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(
+        _("short name"), max_length=40, help_text=_("For example “FSU BU” or “SSU”.")
+    )
+    slug = models.SlugField(_("slug"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    level = models.PositiveSmallIntegerField(
+        _("level"),
+        null=True,
+        blank=True,
+        help_text=_("1 partnership meeting, 2 SSU, 3 professional committees; empty if none."),
+    )
+    # PROTECT: sub-bodies keep their mandate-giver.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        related_name="children",
+        null=True,
+        blank=True,
+        verbose_name=_("parent body"),
+    )
+    mandate = models.TextField(_("mandate"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    meetings_open = models.BooleanField(
+        _("meetings are open"), default=False, help_text=_("Whether the public may attend.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = BodyQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+        ordering = ["partnership", "level", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "slug"], name="body_unique_slug_per_partnership"),
+            models.UniqueConstraint(
+                fields=["partnership", "short_name"], name="body_unique_short_name_per_partnership"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.partnership.short_name or self.partnership.name})"
+
+    def get_absolute_url(self):
+        return reverse("admin:governance_body_change", args=[self.pk])
+
+
+class Person(models.Model):
+    """A person who sits in a body, writes a case or speaks at a meeting."""
+
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    # SET_NULL: a person stays on record if their employer is removed.
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        related_name="people",
+        null=True,
+        blank=True,
+        verbose_name=_("organisation"),
+    )
+    email = models.EmailField(_("e-mail"), blank=True, help_text=_("Not public."))
+    phone = models.CharField(_("phone"), max_length=40, blank=True, help_text=_("Not public."))
+    # SET_NULL: deleting a login keeps the person and their history.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        null=True,
+        blank=True,
+        verbose_name=_("login"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """A person's seat in a body, on behalf of an organisation, for a period."""
+
+    class Role(models.TextChoices):
+        LEADER = "leader", _("leader")
+        DEPUTY_LEADER = "deputy_leader", _("deputy leader")
+        MEMBER = "member", _("member")
+        SUBSTITUTE = "substitute", _("substitute")
+        OBSERVER = "observer", _("observer")
+        SECRETARY = "secretary", _("secretary")
+        REFERENT = "referent", _("minute-taker")
+        FACILITATOR = "facilitator", _("facilitator")
+
+    LEADING_ROLES = (Role.LEADER, Role.DEPUTY_LEADER)
+
+    # CASCADE: a membership means nothing without its person or its body.
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+    )
+    body = models.ForeignKey(
+        Body, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("body")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    # PROTECT: whom a member represented is part of the record.
+    on_behalf_of = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="representatives",
+        null=True,
+        blank=True,
+        verbose_name=_("on behalf of"),
+    )
+    title = models.CharField(
+        _("title in the body"),
+        max_length=300,
+        blank=True,
+        help_text=_("For example “brukerrepresentant”; empty to use the person's title."),
+    )
+    start_date = models.DateField(
+        _("start date"), null=True, blank=True, help_text=_("Empty when not published.")
+    )
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    # SET_NULL: a substitute's seat survives the end of the seat it stood in for.
+    substitute_for = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        related_name="substitutes",
+        null=True,
+        blank=True,
+        verbose_name=_("substitute for"),
+    )
+
+    objects = MembershipQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["body", "role", "person__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="membership_end_not_before_start",
+                violation_error_message=_("A membership cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.get_role_display()}, {self.body.short_name}"
+
+
+class PatientGroup(models.Model):
+    """One of the priority patient groups, used as a tag on cases and measures."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("patient group")
+        verbose_name_plural = _("patient groups")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,151 @@
+"""Admin for meetings and cases, with history on every model."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Attachment,
+    Attendance,
+    Case,
+    CaseSection,
+    FollowUp,
+    Meeting,
+    Minutes,
+    Recusal,
+    Reservation,
+)
+
+
+class CaseInline(admin.TabularInline):
+    model = Case
+    fk_name = "meeting"
+    extra = 0
+    fields = ["order", "number", "year", "kind", "title", "exempt"]
+    show_change_link = True
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    autocomplete_fields = ["person", "on_behalf_of", "substitute_for"]
+    fields = ["order", "person", "on_behalf_of", "title", "status", "role", "is_referent", "substitute_for"]
+
+
+class FollowUpInline(admin.TabularInline):
+    model = FollowUp
+    fk_name = "meeting"
+    extra = 0
+    autocomplete_fields = ["case", "responsible_person", "closed_by_case"]
+    fields = ["order", "title", "what", "responsible", "due", "status", "closed_by_case"]
+
+
+class CaseSectionInline(admin.StackedInline):
+    model = CaseSection
+    extra = 0
+    fields = ["order", "heading", "text"]
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ["order", "title", "file", "exempt", "exemption_basis"]
+
+
+class ReservationInline(admin.TabularInline):
+    model = Reservation
+    extra = 0
+    autocomplete_fields = ["party", "person"]
+
+
+class RecusalInline(admin.TabularInline):
+    model = Recusal
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "body", "start", "place", "is_digital", "is_open", "status"]
+    list_filter = ["body__partnership", "status", "body", "is_digital", "is_open"]
+    search_fields = ["title", "body__name", "body__short_name", "place", "purpose"]
+    autocomplete_fields = ["body"]
+    date_hierarchy = "start"
+    list_select_related = ["body__partnership"]
+    inlines = [CaseInline, AttendanceInline, FollowUpInline]
+
+
+@admin.register(Case)
+class CaseAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "body", "meeting", "kind", "outcome", "exempt"]
+    list_filter = ["body__partnership", "kind", "outcome", "exempt", "year", "body"]
+    search_fields = [
+        "title",
+        "public_title",
+        "origin",
+        "case_officers",
+        "archive_reference",
+        "proposal",
+        "decision",
+    ]
+    autocomplete_fields = ["body", "meeting", "previous"]
+    filter_horizontal = ["patient_groups"]
+    list_select_related = ["body__partnership", "meeting__body"]
+    inlines = [CaseSectionInline, AttachmentInline, ReservationInline, RecusalInline]
+
+
+@admin.register(CaseSection)
+class CaseSectionAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "case", "order"]
+    search_fields = ["heading", "text", "case__title"]
+    autocomplete_fields = ["case"]
+    list_select_related = ["case__body__partnership"]
+
+
+@admin.register(Reservation)
+class ReservationAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "case", "party"]
+    autocomplete_fields = ["case", "party", "person"]
+    list_select_related = ["case__body__partnership", "party", "person"]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "meeting", "on_behalf_of", "status", "role", "is_referent"]
+    list_filter = ["status", "role", "meeting__body"]
+    search_fields = ["person__name", "title"]
+    autocomplete_fields = ["meeting", "person", "on_behalf_of", "substitute_for"]
+    list_select_related = ["person", "meeting__body", "on_behalf_of"]
+
+
+@admin.register(Recusal)
+class RecusalAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "case"]
+    autocomplete_fields = ["case", "person"]
+    list_select_related = ["person", "case__body__partnership"]
+
+
+@admin.register(Minutes)
+class MinutesAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "approved_at", "approval_method", "published_at"]
+    list_filter = ["approval_method", "meeting__body"]
+    search_fields = ["text", "meeting__title", "meeting__body__name"]
+    autocomplete_fields = ["meeting", "approved_in_case"]
+    list_select_related = ["meeting__body"]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "meeting", "responsible", "due", "status"]
+    list_filter = ["status", "meeting__body"]
+    search_fields = ["title", "what", "responsible"]
+    autocomplete_fields = ["meeting", "case", "responsible_person", "closed_by_case"]
+    list_select_related = ["meeting__body"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "case", "exempt", "exemption_basis"]
+    list_filter = ["exempt"]
+    search_fields = ["title", "case__title"]
+    autocomplete_fields = ["case"]
+    list_select_related = ["case__body__partnership"]

@@ -1,0 +1,82 @@
+"""Querysets for meetings and cases; every rule comes from governance.permissions."""
+
+from django.db import models
+from django.db.models import BooleanField, Value, When
+from django.db.models import Case as Conditional
+
+from governance import permissions
+
+
+def _flag(condition) -> Conditional:
+    """A boolean annotation that is true where `condition` holds."""
+    return Conditional(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+class MeetingQuerySet(models.QuerySet):
+    def published(self):
+        """Meetings whose notice and agenda are public."""
+        return self.filter(status__in=permissions.AGENDA_PUBLIC_STATUSES)
+
+    def visible_to(self, user):
+        return self.filter(permissions.meeting_visible_q(user))
+
+    def with_minutes_published(self):
+        return self.filter(status=permissions.MINUTES_PUBLIC_STATUS)
+
+    def upcoming(self, *, now=None):
+        from django.utils import timezone
+
+        return self.filter(start__gte=now or timezone.now()).order_by("start")
+
+    def with_access(self, user):
+        """Annotate `minutes_visible` so lists need no query per row."""
+        return self.annotate(minutes_visible=_flag(permissions.minutes_visible_q(user)))
+
+
+class CaseQuerySet(models.QuerySet):
+    def published(self):
+        """Cases on a published agenda (content may still be exempt)."""
+        return self.filter(meeting__status__in=permissions.AGENDA_PUBLIC_STATUSES)
+
+    def visible_to(self, user):
+        """Cases the user may see listed, under their shown title."""
+        return self.filter(permissions.case_visible_q(user))
+
+    def readable_by(self, user):
+        """Cases whose paper (exempt content included) the user may read."""
+        return self.filter(permissions.case_readable_q(user))
+
+    def with_access(self, user):
+        """Annotate `content_visible` and `decision_visible` per row, in the same query."""
+        return self.annotate(
+            content_visible=_flag(permissions.case_readable_q(user)),
+            decision_visible=_flag(
+                permissions.case_readable_q(user) & permissions.minutes_visible_q(user, "meeting__")
+            ),
+        )
+
+    def for_listing(self):
+        return self.select_related("body__partnership", "meeting")
+
+
+class MinutesQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(meeting__status=permissions.MINUTES_PUBLIC_STATUS, published_at__isnull=False)
+
+    def visible_to(self, user):
+        return self.filter(permissions.minutes_visible_q(user, "meeting__"))
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def published(self):
+        """Attachments whose file the public may open."""
+        return self.filter(
+            case__meeting__status__in=permissions.AGENDA_PUBLIC_STATUSES, exempt=False, case__exempt=False
+        )
+
+    def visible_to(self, user):
+        """Attachments listed by title (exempt ones too, with their basis)."""
+        return self.filter(permissions.case_visible_q(user, "case__"))
+
+    def readable_by(self, user):
+        return self.filter(permissions.attachment_readable_q(user))
