@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from governance.models import Body, Organisation, PatientGroup, Person
@@ -53,7 +54,7 @@ class Meeting(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     purpose = models.TextField(_("purpose"), blank=True)
     notice_issued_at = models.DateTimeField(_("notice issued"), null=True, blank=True)
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(pgettext_lazy("meeting", "cancelled"), null=True, blank=True)
 
     objects = MeetingQuerySet.as_manager()
     history = HistoricalRecords()
