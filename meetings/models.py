@@ -43,6 +43,11 @@ class Meeting(models.Model):
     theme = models.CharField(_("theme"), max_length=300, blank=True)
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"), null=True, blank=True)
+    start_time_known = models.BooleanField(
+        _("time of day known"),
+        default=True,
+        help_text=_("Off when only the date is known, as for meetings taken from older papers."),
+    )
     place = models.CharField(_("place"), max_length=300, blank=True)
     is_digital = models.BooleanField(_("digital meeting"), default=False)
     online_link = models.URLField(
@@ -133,6 +138,12 @@ class Case(models.Model):
     order = models.PositiveSmallIntegerField(_("agenda position"), null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.DECISION)
     title = models.CharField(_("title"), max_length=500)
+    agenda_title = models.CharField(
+        _("title on the agenda"),
+        max_length=500,
+        blank=True,
+        help_text=_("A shorter title used in the agenda, when it differs from the case paper's."),
+    )
     public_title = models.CharField(
         _("public title"),
         max_length=500,
