@@ -1,0 +1,62 @@
+"""The action plan status PDF, for the yearly report to the partnership meeting.
+
+Built like the meeting PDFs (meetings/pdf.py): HTML from templates/actionplans/pdf/, rendered
+to PDF/A-2a. The plan and its measures are public; the cases that reported on a measure are
+listed only when their agenda is public, and always under their shown title, so the document
+is the same for everyone and has one audience.
+"""
+
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from meetings.models import Case
+from meetings.pdf import PUBLIC, PdfDocument, base_context, render_pdf
+
+from .models import ActionPlan, Measure, ProgressReport
+
+
+def action_plan_document(action_plan: ActionPlan) -> PdfDocument:
+    plan = (
+        ActionPlan.objects.filter(pk=action_plan.pk)
+        .select_related("partnership", "adopted_by__body__partnership")
+        .prefetch_related(
+            "focus_areas__goals",
+            Prefetch(
+                "focus_areas__measures",
+                queryset=Measure.objects.select_related("goal").prefetch_related(
+                    "responsible_bodies",
+                    "responsible_organisations",
+                    Prefetch(
+                        "cases",
+                        queryset=Case.objects.published()
+                        .select_related("body__partnership", "meeting")
+                        .order_by("meeting__start", "number"),
+                        to_attr="public_cases",
+                    ),
+                    Prefetch(
+                        "progress_reports",
+                        queryset=ProgressReport.objects.select_related(
+                            "reported_by", "case__body__partnership"
+                        ),
+                    ),
+                ),
+            ),
+        )
+        .get()
+    )
+    context = base_context(
+        partnership=plan.partnership,
+        title=_("Status of %(plan)s") % {"plan": plan.title},
+    ) | {"plan": plan, "statuses": Measure.Status}
+    return PdfDocument(
+        kind="action-plan",
+        pk=plan.pk,
+        audience=PUBLIC,
+        html=render_to_string("actionplans/pdf/status.html", context),
+        filename=f"handlingsplan-{plan.slug}-status.pdf",
+    )
+
+
+def render_action_plan_pdf(action_plan: ActionPlan) -> bytes:
+    return render_pdf(action_plan_document(action_plan).html)

@@ -1,0 +1,133 @@
+"""The one renderer for case text: plain text with light markdown, made safe HTML.
+
+Everything is escaped first; then only these constructs become markup:
+blank-line paragraphs, single line breaks, "- " bullet lists and "1. " numbered
+lists (nested by two spaces of indentation), "|"-tables (a "|---|" row makes
+the rows above it header rows), **bold** and *italic*. Nothing else in the
+text can produce a tag or an attribute, so no URL in a case text is ever
+fetched or linked. The public pages and the PDFs use it through the
+`casetext` template filter.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+_BULLET = re.compile(r"^( *)[-•] +(.*)$")
+_NUMBERED = re.compile(r"^( *)(\d{1,3})[.)] +(.*)$")
+_TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
+_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+_ITALIC = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
+
+
+def inline(text: str) -> str:
+    """Escape a line and allow **bold** and *italic* in it."""
+    html = escape(text)
+    html = _BOLD.sub(r"<strong>\1</strong>", html)
+    return _ITALIC.sub(r"<em>\1</em>", html)
+
+
+def _list_item(line: str):
+    """(indent, tag, start number, text) for a list line, or None."""
+    if match := _BULLET.match(line):
+        return len(match[1]), "ul", None, match[2]
+    if match := _NUMBERED.match(line):
+        return len(match[1]), "ol", int(match[2]), match[3]
+    return None
+
+
+def _render_list(lines: list[str]) -> str:
+    """A (possibly nested) list; continuation lines join the item before them."""
+    out: list[str] = []
+    stack: list[tuple[int, str]] = []  # (indent, tag) of open lists
+    for line in lines:
+        item = _list_item(line)
+        if item is None:
+            out.append("<br>" + inline(line.strip()))
+            continue
+        indent, tag, start, text = item
+        while stack and (indent < stack[-1][0] or (indent == stack[-1][0] and tag != stack[-1][1])):
+            out.append(f"</li></{stack.pop()[1]}>")
+        if stack and indent == stack[-1][0]:
+            out.append("</li>")
+        else:
+            start_attr = f' start="{start}"' if tag == "ol" and start not in (None, 1) else ""
+            out.append(f"<{tag}{start_attr}>")
+            stack.append((indent, tag))
+        out.append("<li>" + inline(text))
+    while stack:
+        out.append(f"</li></{stack.pop()[1]}>")
+    return "".join(out)
+
+
+def _cells(line: str) -> list[str]:
+    line = line.strip()
+    if line.startswith("|"):
+        line = line[1:]
+    if line.endswith("|"):
+        line = line[:-1]
+    return [cell.strip() for cell in line.split("|")]
+
+
+def _render_table(lines: list[str]) -> str:
+    header_rows: list[list[str]] = []
+    rows: list[list[str]] = []
+    for line in lines:
+        if _TABLE_SEPARATOR.match(line.strip()):
+            header_rows, rows = header_rows + rows, []
+            continue
+        rows.append(_cells(line))
+    parts = ["<table>"]
+    if header_rows:
+        parts.append("<thead>")
+        for row in header_rows:
+            parts.append("<tr>" + "".join(f'<th scope="col">{inline(c)}</th>' for c in row) + "</tr>")
+        parts.append("</thead>")
+    parts.append("<tbody>")
+    for row in rows:
+        parts.append("<tr>" + "".join(f"<td>{inline(c)}</td>" for c in row) + "</tr>")
+    parts.append("</tbody></table>")
+    return "".join(parts)
+
+
+def _blocks(text: str):
+    """Split into runs of lines of one kind: ('p'|'list'|'table', lines)."""
+    kind, lines = None, []
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = raw.rstrip()
+        if not line.strip():
+            if lines:
+                yield kind, lines
+            kind, lines = None, []
+            continue
+        if line.lstrip().startswith("|"):
+            line_kind = "table"
+        elif _list_item(line):
+            line_kind = "list"
+        elif kind == "list" and raw.startswith(" "):
+            line_kind = "list"  # an indented continuation of a list item
+        else:
+            line_kind = "p"
+        if line_kind != kind and lines:
+            yield kind, lines
+            lines = []
+        kind = line_kind
+        lines.append(line)
+    if lines:
+        yield kind, lines
+
+
+def render_casetext(text: str | None) -> SafeString:
+    """Case text as safe HTML (see the module docstring for what is allowed)."""
+    parts = []
+    for kind, lines in _blocks(text or ""):
+        if kind == "list":
+            parts.append(_render_list(lines))
+        elif kind == "table":
+            parts.append(_render_table(lines))
+        else:
+            parts.append("<p>" + "<br>".join(inline(line.strip()) for line in lines) + "</p>")
+    return mark_safe("\n".join(parts))  # noqa: S308 - every piece of text went through escape()

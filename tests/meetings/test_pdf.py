@@ -1,0 +1,273 @@
+"""The notice, protocol and case paper PDFs: content, archival form, audiences, access and caching.
+
+PDF renders are slow, so the demo data is loaded once for the module and every document is
+fetched once per audience; the tests read those bytes.
+"""
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import override
+
+from governance.models import Body
+from meetings import pdf
+from meetings.models import Case, CaseSection, Meeting
+from tests import pdftools
+from tests.pdftools import demo_data  # noqa: F401 - a module-scoped fixture
+
+pytestmark = pytest.mark.django_db
+
+TO, LVS = "troms-ofoten", "lofoten-vesteralen-salten"
+BU_MAY = {"partnership": TO, "body": "fsu-bu", "date": dt.date(2023, 5, 12)}
+LOFOTEN = {"partnership": LVS, "body": "samhandlingsarena-lofoten", "date": dt.date(2023, 6, 14)}
+MARKER = "KONFIDENSIELT-DEMO"
+PERSONAS = {
+    "visitor": None,
+    "member": "medlem",
+    "leader": "leder",
+    "secretariat": "sekretariat",
+    "other_secretariat": "sekretariat-nord",
+}
+
+
+def exempt_meeting_kwargs():
+    return {"partnership": TO, "body": "fsu-bu", "date": timezone.localdate() + dt.timedelta(days=14)}
+
+
+def client_for(persona) -> Client:
+    client = Client()
+    if PERSONAS[persona]:
+        client.force_login(get_user_model().objects.get(username=PERSONAS[persona]))
+    return client
+
+
+def get(persona, name, **kwargs):
+    return client_for(persona).get(reverse(name, kwargs=kwargs))
+
+
+def body_of(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+@pytest.fixture(scope="module")
+def docs(demo_data, django_db_blocker):  # noqa: F811
+    """Every document once, as the persona that sees each version."""
+    with django_db_blocker.unblock():
+        fetch = {
+            "notice": ("visitor", "pdf:notice", BU_MAY),
+            "protocol_draft": ("leader", "pdf:protocol", BU_MAY),
+            "protocol_lofoten": ("visitor", "pdf:protocol", LOFOTEN),
+            "case": ("visitor", "pdf:case", {"partnership": TO, "body": "fsu-bu", "year": 2023, "number": 8}),
+            "exempt_public": ("visitor", "pdf:notice", exempt_meeting_kwargs()),
+            "exempt_member": ("member", "pdf:notice", exempt_meeting_kwargs()),
+        }
+        result = {}
+        for key, (persona, name, kwargs) in fetch.items():
+            response = get(persona, name, **kwargs)
+            assert response.status_code == 200, (key, response.status_code)
+            result[key] = (response, body_of(response))
+        return result
+
+
+def test_notice_text_and_agenda(docs):
+    response, data = docs["notice"]
+    assert response["Content-Type"] == "application/pdf"
+    text = pdftools.text(data)
+    for expected in (
+        "Møteinnkalling",
+        "Faglig samarbeidsutvalg for barn og unge",
+        "Helsefellesskapet Troms og Ofoten",
+        "12. mai 2023",
+        "kl. 12.00–14.00",
+        "Saksliste",
+        "06/23",
+        "Palliativt team for barn og unge, og samhandling med kommunene",
+        "Sak 11/23",
+        "Forslag til vedtak",
+        "Side 2 av",
+    ):
+        assert expected.casefold() in text, expected
+    assert 6 <= pdftools.pages(data) <= 20
+
+
+def test_notice_is_archival(docs):
+    pdftools.assert_archival(
+        docs["notice"][1], title_part="Møteinnkalling: Faglig samarbeidsutvalg for barn og unge"
+    )
+
+
+def test_notice_has_bookmarks_of_the_cases(docs):
+    _, data = docs["notice"]
+    assert b"/Outlines" in data or pdftools.catalog_values(data, b"Title")
+    titles = b" ".join(pdftools.catalog_values(data, b"Title"))
+    assert b"Sak 08/23" in titles or "Sak 08/23".encode("utf-16-be") in titles
+
+
+def test_protocol_of_published_minutes(docs):
+    response, data = docs["protocol_lofoten"]
+    text = pdftools.text(data)
+    for expected in (
+        "Møteprotokoll",
+        "Samhandlingsarena Lofoten",
+        "14. juni 2023",
+        "Oppmøte",
+        "Møtt",
+        "Referent",
+    ):
+        assert expected.casefold() in text, expected
+    assert "oppfølgingspunkter" in text and "neste møte" in text
+    assert response["Cache-Control"].startswith("public")
+    pdftools.assert_archival(data, title_part="Møteprotokoll: Samhandlingsarena Lofoten")
+
+
+def test_draft_protocol_is_private_and_marked(docs):
+    response, data = docs["protocol_draft"]
+    assert "ikke godkjent ennå (utkast)" in pdftools.text(data)
+    assert response["Cache-Control"].startswith("private")
+    assert "Cookie" in response["Vary"]
+
+
+def test_single_case_paper(docs):
+    _, data = docs["case"]
+    text = pdftools.text(data)
+    assert "saksframlegg" in text and "samhandlingsavvik buk/kommunene" in text
+    assert "to avvik knyttet til manglende epikrise." in text
+    pdftools.assert_archival(data, title_part="Saksframlegg 08/23")
+
+
+def test_exempt_content_only_in_the_members_pdf(docs):
+    public_response, public = docs["exempt_public"]
+    member_response, member = docs["exempt_member"]
+    public_text, member_text = pdftools.text(public), pdftools.text(member)
+    assert MARKER.casefold() not in public_text
+    assert "henvendelse om samhandling rundt enkeltpasient (demo)" in public_text
+    assert "unntatt offentlighet, offl. § 13 jf. fvl. § 13" in public_text
+    assert MARKER.casefold() in member_text
+    assert public_response["ETag"] != member_response["ETag"]
+    assert public_response["Cache-Control"].startswith("public")
+    assert member_response["Cache-Control"].startswith("private")
+
+
+def test_public_pdf_never_served_from_the_members_file(docs):
+    """After a member fetched the member version, a visitor still gets the public one."""
+    response = get("visitor", "pdf:notice", **exempt_meeting_kwargs())
+    assert MARKER.casefold() not in pdftools.text(body_of(response))
+
+
+def test_second_request_is_served_without_rendering(docs):
+    with mock.patch.object(pdf, "render_pdf", side_effect=AssertionError("rendered again")):
+        response = get("visitor", "pdf:notice", **BU_MAY)
+        assert response.status_code == 200
+        assert body_of(response) == docs["notice"][1]
+        again = client_for("visitor").get(
+            reverse("pdf:notice", kwargs=BU_MAY), HTTP_IF_NONE_MATCH=response["ETag"]
+        )
+        assert again.status_code == 304
+        since = client_for("visitor").get(
+            reverse("pdf:notice", kwargs=BU_MAY), HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]
+        )
+        assert since.status_code == 304
+    assert response["Last-Modified"] and response["ETag"]
+
+
+def test_a_change_makes_a_new_version(docs):
+    case = Case.objects.get(body__slug="fsu-bu", year=2023, number=10)
+    before = pdf.notice_document(case.meeting, None).version
+    case.title = "Eventuelt (endret)"
+    case.save()
+    assert pdf.notice_document(case.meeting, None).version != before
+
+
+@pytest.mark.parametrize(
+    ("persona", "name", "kwargs", "status"),
+    [
+        (persona, name, kwargs, status)
+        for name, kwargs, statuses in [
+            ("pdf:notice", BU_MAY, dict.fromkeys(PERSONAS, 200)),
+            (
+                "pdf:protocol",
+                BU_MAY,
+                {"visitor": 404, "member": 404, "leader": 200, "secretariat": 200, "other_secretariat": 404},
+            ),
+            ("pdf:protocol", LOFOTEN, dict.fromkeys(PERSONAS, 200)),
+        ]
+        for persona, status in statuses.items()
+    ],
+)
+def test_access(docs, persona, name, kwargs, status):
+    assert get(persona, name, **kwargs).status_code == status
+
+
+def test_draft_notice_is_hidden_from_visitors_and_members(docs):
+    draft = Meeting.objects.get(status="planned", title__startswith="Demo")
+    kwargs = {"partnership": TO, "body": "fsu-bu", "date": timezone.localtime(draft.start).date()}
+    assert get("visitor", "pdf:notice", **kwargs).status_code == 404
+    assert get("member", "pdf:notice", **kwargs).status_code == 404
+    assert get("other_secretariat", "pdf:notice", **kwargs).status_code == 404
+    with mock.patch.object(pdf, "stored_pdf", side_effect=AssertionError("a draft was stored")):
+        response = get("secretariat", "pdf:notice", **kwargs)
+    assert response.status_code == 200 and response["Cache-Control"].startswith("private")
+
+
+def test_unknown_meeting_and_case_are_404(docs):
+    assert (
+        get("secretariat", "pdf:notice", partnership=TO, body="fsu-bu", date=dt.date(2023, 5, 13)).status_code
+        == 404
+    )
+    assert (
+        get("secretariat", "pdf:case", partnership=TO, body="fsu-bu", year=2023, number=99).status_code == 404
+    )
+
+
+@pytest.mark.parametrize("persona", ["visitor", "member", "secretariat"])
+def test_query_count_of_a_cached_notice(docs, persona, django_assert_max_num_queries):
+    client = client_for(persona)
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("pdf:notice", kwargs=BU_MAY)).status_code == 200
+
+
+def test_query_count_of_protocol_and_case(docs, django_assert_max_num_queries):
+    client = client_for("secretariat")
+    with django_assert_max_num_queries(18):
+        assert client.get(reverse("pdf:protocol", kwargs=LOFOTEN)).status_code == 200
+    with django_assert_max_num_queries(14):
+        kwargs = {"partnership": TO, "body": "fsu-bu", "year": 2023, "number": 8}
+        assert client.get(reverse("pdf:case", kwargs=kwargs)).status_code == 200
+
+
+def test_url_fetcher_reads_only_our_files():
+    fetcher = pdf.OwnFilesOnly()
+    assert fetcher.fetch("hf-static:pdf/print.css").read().startswith(b"/*")
+    assert fetcher.fetch("hf-font:SourceSansPro-Regular.ttf").read()[:4] == b"\x00\x01\x00\x00"
+    for url in ("http://example.org/x.png", "file:///etc/passwd", "hf-font:../../x", "data:text/plain,x"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+
+
+def test_bad_data_renders_without_lost_text(docs):
+    body = Body.objects.get(partnership__slug=TO, slug="fsu-bu")
+    meeting = Meeting.objects.create(
+        body=body, start=timezone.now() + dt.timedelta(days=300), status="notice_issued"
+    )
+    long_title = "Svært lang tittel " * 25 + "SLUTT"
+    Case.objects.create(body=body, meeting=meeting, year=2099, number=1, order=1, title=long_title)
+    odd = Case.objects.create(
+        body=body, meeting=meeting, year=2099, number=2, order=2, title="Sámi: á š ŋ đ ŧ ž 🙂"
+    )
+    CaseSection.objects.create(
+        case=odd,
+        heading="Tabell",
+        text="| Kommune | Antall |\n|---|---|\n| Áltá/Alta | 12 |\n| Kárášjohka | 3 |\n\n"
+        "<script>alert(1)</script> <img src=http://example.org/x.png> **æøå ÆØÅ**",
+    )
+    with override("nb"):
+        data = pdf.render_notice_pdf(meeting, None)
+    text = pdftools.text(data)
+    assert "slutt" in text.replace("\n", " ")
+    for expected in ("á š ŋ đ ŧ ž", "kárášjohka", "<script>alert(1)</script>", "æøå æøå", "🙂"):
+        assert expected.casefold() in text, expected
