@@ -28,6 +28,12 @@ system-check: $(VENV)/.installed
 	  echo "WeasyPrint cannot load its system libraries. On Debian/Ubuntu run:"; \
 	  echo "  sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; \
 	  exit 1; }
+	@# The PDF tests read the documents back with poppler-utils; the PDFs' font comes from pip.
+	@command -v pdftotext >/dev/null && command -v pdfinfo >/dev/null && command -v pdffonts >/dev/null || { \
+	  echo "The PDF tests need poppler-utils (pdftotext, pdfinfo, pdffonts). On Debian/Ubuntu run:"; \
+	  echo "  sudo apt-get install -y poppler-utils"; \
+	  exit 1; }
+	@$(PY) -c 'import font_source_sans_pro' 2>/dev/null || $(PIP) install --quiet -e ".[dev]"
 
 migrate: setup
 	$(PY) manage.py migrate --noinput
