@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -62,6 +63,9 @@ class ActionPlan(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("actionplans:detail", args=[self.partnership.slug, self.slug])
 
 
 class FocusArea(models.Model):

@@ -7,6 +7,7 @@ which organisation, from when to when.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -14,6 +15,18 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .querysets import BodyQuerySet, MembershipQuerySet
+
+# First path segments of the site's own pages; a partnership's slug is a first segment too.
+RESERVED_SLUGS = frozenset(
+    {"admin", "i18n", "konto", "kalender", "vedlegg", "tilgjengelighet", "sok", "min-side", "static", "media"}
+)
+
+
+def validate_partnership_slug(value):
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is used by the site itself; choose another."), params={"slug": value}
+        )
 
 
 class Partnership(models.Model):
@@ -27,7 +40,7 @@ class Partnership(models.Model):
     short_name = models.CharField(
         _("short name"), max_length=60, blank=True, help_text=_("For example “Troms og Ofoten”.")
     )
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, validators=[validate_partnership_slug])
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
     case_number_style = models.CharField(
@@ -47,6 +60,9 @@ class Partnership(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("governance:partnership", args=[self.slug])
 
     def format_case_number(self, number: int, year: int) -> str:
         if self.case_number_style == self.CaseNumberStyle.DASH_FULL_YEAR:
@@ -171,7 +187,7 @@ class Body(models.Model):
         return f"{self.name} ({self.partnership.short_name or self.partnership.name})"
 
     def get_absolute_url(self):
-        return reverse("admin:governance_body_change", args=[self.pk])
+        return reverse("governance:body", args=[self.partnership.slug, self.slug])
 
 
 class Person(models.Model):

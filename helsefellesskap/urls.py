@@ -1,8 +1,13 @@
-"""Root URL configuration."""
+"""Root URL configuration.
+
+Fixed first segments (admin, konto, kalender, tilgjengelighet, …) come before
+the partnership-scoped paths, whose first segment is a partnership's slug;
+governance.models.RESERVED_SLUGS keeps a partnership from taking one of them.
+"""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 admin.site.site_header = "Helsefellesskap"
 admin.site.site_title = "Helsefellesskap"
@@ -11,5 +16,9 @@ urlpatterns = [
     path("", include("meetings.urls_pdf")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("konto/logg-inn/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("konto/logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("meetings.urls")),
+    path("", include("actionplans.urls")),
+    path("", include("governance.urls")),
 ]

@@ -10,6 +10,8 @@ from pathlib import PurePosixPath
 
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -80,6 +82,10 @@ class Meeting(models.Model):
     def __str__(self):
         label = self.title or self.body.name
         return f"{label} {self.start:%d.%m.%Y}"
+
+    def get_absolute_url(self):
+        day = timezone.localtime(self.start).date().isoformat()
+        return reverse("meetings:meeting", args=[self.body.partnership.slug, self.body.slug, day])
 
     @property
     def agenda_is_public(self) -> bool:
@@ -223,6 +229,14 @@ class Case(models.Model):
 
     def __str__(self):
         return f"{self.label} {self.title}".strip()
+
+    def get_absolute_url(self):
+        """The case's own page; unnumbered items (drafts, programme) live on their meeting's page."""
+        if self.number is None:
+            return self.meeting.get_absolute_url() if self.meeting_id else ""
+        return reverse(
+            "meetings:case", args=[self.body.partnership.slug, self.body.slug, self.year, self.number]
+        )
 
     @property
     def case_number(self) -> str:

@@ -1,0 +1,42 @@
+"""Template helpers for the portal's pages: dates, times and labels in Norwegian."""
+
+from django import template
+from django.template.defaultfilters import date as date_filter
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def meeting_when(meeting) -> str:
+    """“12. mai 2023 kl. 12.00–14.00”, or the date alone when the time is not known."""
+    start = timezone.localtime(meeting.start)
+    day = date_filter(start, "DATE_FORMAT")
+    if not meeting.start_time_known:
+        return day
+    text = _("%(day)s at %(time)s") % {"day": day, "time": date_filter(start, "TIME_FORMAT")}
+    if meeting.end:
+        end = timezone.localtime(meeting.end)
+        if end.date() == start.date():
+            text += "–" + date_filter(end, "TIME_FORMAT")
+        else:
+            text += " – " + date_filter(end, "DATETIME_FORMAT")
+    return text
+
+
+@register.filter
+def meeting_place(meeting) -> str:
+    if meeting.is_digital and not meeting.place:
+        return _("Digital meeting")
+    return meeting.place
+
+
+@register.simple_tag(takes_context=True)
+def active(context, prefix: str) -> str:
+    """aria-current for navigation links whose path starts with `prefix`."""
+    request = context.get("request")
+    if request is not None and request.path.startswith(prefix):
+        return mark_safe('aria-current="page"')
+    return ""

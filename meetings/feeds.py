@@ -1,0 +1,173 @@
+"""Feeds for calendar clients and feed readers: what a visitor may see, nothing more.
+
+Feeds are fetched by programs without a login, so they always use the
+visitor's view (AnonymousUser), whoever asks; a member's calendar shows the
+public meetings, and their papers are on the site.
+"""
+
+import datetime as dt
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.syndication.views import Feed
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+from icalendar import Calendar, Event
+
+from governance.models import Body, Partnership
+
+from .models import Case, Meeting
+
+VISITOR = AnonymousUser()
+UID_DOMAIN = "helsefellesskap"
+
+
+def _with_sequence(meetings):
+    """Annotate how many times each meeting has changed, for iCalendar's SEQUENCE."""
+    history = (
+        Meeting.history.model.objects.filter(id=OuterRef("pk"))
+        .values("id")
+        .annotate(count=Count("history_id"))
+        .values("count")
+    )
+    latest = (
+        Meeting.history.model.objects.filter(id=OuterRef("pk"))
+        .order_by("-history_date")
+        .values("history_date")[:1]
+    )
+    return meetings.annotate(changes=Subquery(history), last_change=Subquery(latest))
+
+
+def meeting_event(meeting, request) -> Event:
+    event = Event()
+    event.add("uid", f"meeting-{meeting.pk}@{UID_DOMAIN}")
+    event.add("summary", meeting.title or meeting.body.name)
+    start = timezone.localtime(meeting.start)
+    if meeting.start_time_known:
+        event.add("dtstart", start)
+        event.add("dtend", timezone.localtime(meeting.end) if meeting.end else start + dt.timedelta(hours=2))
+    else:
+        event.add("dtstart", start.date())
+        event.add("dtend", start.date() + dt.timedelta(days=1))
+    stamp = meeting.last_change or meeting.start
+    event.add("dtstamp", stamp.astimezone(dt.UTC))
+    event.add("last-modified", stamp.astimezone(dt.UTC))
+    event.add("sequence", max((meeting.changes or 1) - 1, 0))
+    if meeting.place:
+        event.add("location", meeting.place)
+    event.add("url", request.build_absolute_uri(meeting.get_absolute_url()))
+    description = [meeting.body.name]
+    if meeting.is_digital:
+        description.append(_("Digital meeting"))
+    description.append(request.build_absolute_uri(meeting.get_absolute_url()))
+    event.add("description", "\n".join(description))
+    event.add("status", "CANCELLED" if meeting.cancelled_at else "CONFIRMED")
+    return event
+
+
+def _calendar_response(request, meetings, name) -> HttpResponse:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Helsefellesskap//Møtekalender//NB")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Europe/Oslo")
+    for meeting in meetings:
+        calendar.add_component(meeting_event(meeting, request))
+    calendar.add_missing_timezones()
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="kalender.ics"'
+    response["Cache-Control"] = "public, max-age=900"
+    return response
+
+
+def _public_meetings():
+    return _with_sequence(Meeting.objects.visible_to(VISITOR).select_related("body__partnership")).order_by(
+        "start"
+    )
+
+
+@require_safe
+def partnership_calendar(request, partnership):
+    partnership = get_object_or_404(Partnership, slug=partnership)
+    meetings = _public_meetings().filter(body__partnership=partnership)
+    return _calendar_response(request, meetings, partnership.name)
+
+
+@require_safe
+def body_calendar(request, partnership, body):
+    body = get_object_or_404(
+        Body.objects.select_related("partnership"), partnership__slug=partnership, slug=body
+    )
+    meetings = _public_meetings().filter(body=body)
+    return _calendar_response(
+        request, meetings, f"{body.name} – {body.partnership.short_name or body.partnership.name}"
+    )
+
+
+class MinutesFeed(Feed):
+    """Atom feed of published minutes and the decisions in them."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, partnership):
+        return get_object_or_404(Partnership, slug=partnership)
+
+    def title(self, obj):
+        return _("Minutes and decisions – %(name)s") % {"name": obj.name}
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+    def subtitle(self, obj):
+        return _("Published minutes and decisions of the bodies of %(name)s.") % {"name": obj.name}
+
+    def items(self, obj):
+        public_cases = (
+            Case.objects.with_access(VISITOR)
+            .filter(decision_visible=True)
+            .exclude(decision="")
+            .select_related("body__partnership")
+            .order_by("order")
+        )
+        return (
+            Meeting.objects.with_minutes_published()
+            .filter(body__partnership=obj)
+            .select_related("body__partnership", "minutes")
+            .prefetch_related(Prefetch("cases", queryset=public_cases, to_attr="public_decisions"))
+            .order_by("-start")[:50]
+        )
+
+    def item_title(self, item):
+        return _("Minutes: %(body)s %(date)s") % {
+            "body": item.body.name,
+            "date": timezone.localtime(item.start).strftime("%d.%m.%Y"),
+        }
+
+    def item_description(self, item):
+        lines = [
+            f"{case.label} {case.shown_title}: {case.decision}"
+            if case.number
+            else f"{case.title}: {case.decision}"
+            for case in item.public_decisions
+        ]
+        return "\n\n".join(lines) or _("Minutes published.")
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_guid(self, item):
+        return f"tag:{UID_DOMAIN},{timezone.localtime(item.start):%Y-%m-%d}:meeting-{item.pk}-minutes"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.minutes.published_at
+
+    def item_updateddate(self, item):
+        return item.minutes.published_at

@@ -1,0 +1,111 @@
+"""Reads for the public meeting and case pages, each in a fixed number of queries."""
+
+import datetime as dt
+
+from django.db.models import Prefetch
+
+from governance import permissions
+
+from .models import Attachment, Attendance, Case, FollowUp, Meeting
+
+CASE_PAPER_RELATIONS = (
+    "sections",
+    "reservations__party",
+    "reservations__person",
+    "recusals__person",
+    "patient_groups",
+)
+
+
+def _case_paper_prefetches(user):
+    """Everything a rendered case paper shows, prefetched, with visibility applied."""
+    visible = Case.objects.visible_to(user).select_related("body__partnership", "meeting__body__partnership")
+    return (
+        *CASE_PAPER_RELATIONS,
+        Prefetch("attachments", queryset=Attachment.objects.order_by("order", "pk")),
+        Prefetch("later_handlings", queryset=visible.order_by("meeting__start")),
+        "measures__focus_area__action_plan__partnership",
+    )
+
+
+def meeting_on(user, *, partnership, body, day: dt.date) -> Meeting:
+    """The visible meeting of a body on a day (404 through DoesNotExist)."""
+    meeting = (
+        Meeting.objects.visible_to(user)
+        .select_related("body__partnership")
+        .filter(body__partnership__slug=partnership, body__slug=body, start__date=day)
+        .order_by("start")
+        .first()
+    )
+    if meeting is None:
+        raise Meeting.DoesNotExist
+    return meeting
+
+
+def agenda(user, meeting):
+    """The meeting's cases in agenda order with access flags and their papers."""
+    cases = list(
+        meeting.cases.with_access(user)
+        .select_related(
+            "body__partnership", "previous__body__partnership", "previous__meeting__body__partnership"
+        )
+        .prefetch_related(*_case_paper_prefetches(user))
+        .order_by("order", "number", "pk")
+    )
+    mark_readable_attachments(user, cases)
+    return cases
+
+
+def mark_readable_attachments(user, cases):
+    for case in cases:
+        for attachment in case.attachments.all():
+            attachment.case = case
+            attachment.readable = permissions.can_read_attachment(user, attachment)
+
+
+def protocol(user, meeting):
+    """Attendance and follow-ups, only for those who may read the minutes."""
+    attendances = list(
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("person", "on_behalf_of", "substitute_for")
+        .order_by("order", "pk")
+    )
+    follow_ups = list(
+        FollowUp.objects.filter(meeting=meeting)
+        .select_related("responsible_person", "closed_by_case__body__partnership")
+        .order_by("order", "pk")
+    )
+    return attendances, follow_ups
+
+
+def case_page(user, *, partnership, body, year, number) -> Case:
+    case = (
+        Case.objects.visible_to(user)
+        .with_access(user)
+        .select_related(
+            "body__partnership",
+            "meeting__body__partnership",
+            "previous__body__partnership",
+            "previous__meeting__body__partnership",
+        )
+        .prefetch_related(*_case_paper_prefetches(user))
+        .get(body__partnership__slug=partnership, body__slug=body, year=year, number=number)
+    )
+    mark_readable_attachments(user, [case])
+    return case
+
+
+def earlier_handlings(user, case, *, depth=10):
+    """The chain of previous handlings, oldest first, as far as the user may see it."""
+    chain, ids, current = [], [], case.previous_id
+    while current is not None and len(ids) < depth and current not in ids:
+        ids.append(current)
+        current = Case.objects.filter(pk=current).values_list("previous_id", flat=True).first()
+    visible = {
+        c.pk: c
+        for c in Case.objects.visible_to(user)
+        .filter(pk__in=ids)
+        .select_related("body__partnership", "meeting__body__partnership")
+    }
+    chain = [visible[pk] for pk in ids if pk in visible]
+    return list(reversed(chain))

@@ -1,0 +1,161 @@
+"""Public and members' pages of meetings and cases; what may not be seen is a 404."""
+
+import datetime as dt
+
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from governance import permissions
+from governance.models import Body, Partnership
+
+from .. import selectors
+from ..filters import CaseFilter
+from ..models import Attachment, Case, Meeting
+
+CASES_PER_PAGE = 25
+
+
+def _parse_day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise Http404 from None
+
+
+@require_safe
+def meeting_detail(request, partnership, body, day):
+    user = request.user
+    try:
+        meeting = selectors.meeting_on(user, partnership=partnership, body=body, day=_parse_day(day))
+    except Meeting.DoesNotExist:
+        raise Http404 from None
+    minutes_visible = permissions.can_view_minutes(user, meeting)
+    context = {
+        "partnership": meeting.body.partnership,
+        "body": meeting.body,
+        "meeting": meeting,
+        "cases": selectors.agenda(user, meeting),
+        "minutes_visible": minutes_visible,
+        "private_details": permissions.can_view_meeting_private_details(user, meeting),
+        "is_programme": meeting.body.kind == Body.Kind.DIALOGUE_MEETING,
+    }
+    if minutes_visible:
+        context["minutes"] = getattr(meeting, "minutes", None)
+        context["attendances"], context["follow_ups"] = selectors.protocol(user, meeting)
+    return render(request, "meetings/meeting.html", context)
+
+
+@require_safe
+def case_detail(request, partnership, body, year, number):
+    user = request.user
+    try:
+        case = selectors.case_page(user, partnership=partnership, body=body, year=year, number=number)
+    except Case.DoesNotExist:
+        raise Http404 from None
+    return render(
+        request,
+        "meetings/case.html",
+        {
+            "partnership": case.body.partnership,
+            "body": case.body,
+            "case": case,
+            "meeting": case.meeting,
+            "earlier": selectors.earlier_handlings(user, case),
+        },
+    )
+
+
+@require_safe
+def case_list(request, partnership):
+    partnership = get_object_or_404(Partnership, slug=partnership)
+    user = request.user
+    visible = (
+        Case.objects.visible_to(user)
+        .with_access(user)
+        .filter(body__partnership=partnership, number__isnull=False)
+        .select_related("body__partnership", "meeting__body__partnership")
+    )
+    years = sorted(set(visible.values_list("year", flat=True)), reverse=True)
+    case_filter = CaseFilter(
+        request.GET or None, visible, partnership=partnership, years=years, request=request
+    )
+    cases = case_filter.qs.order_by("-year", "-number").distinct()
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("side"))
+    query = request.GET.copy()
+    query.pop("side", None)
+    return render(
+        request,
+        "meetings/case_list.html",
+        {
+            "partnership": partnership,
+            "filter": case_filter,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_safe
+def calendar(request, partnership=None):
+    user = request.user
+    meetings = Meeting.objects.visible_to(user).select_related("body__partnership")
+    bodies = Body.objects.select_related("partnership")
+    if partnership is not None:
+        partnership = get_object_or_404(Partnership, slug=partnership)
+        meetings = meetings.filter(body__partnership=partnership)
+        bodies = bodies.filter(partnership=partnership)
+    bodies = list(bodies)
+    chosen = request.GET.get("organ")
+    chosen_body = next((b for b in bodies if f"{b.partnership.slug}/{b.slug}" == chosen), None)
+    if chosen_body is not None:
+        meetings = meetings.filter(body=chosen_body)
+    now = timezone.now()
+    return render(
+        request,
+        "meetings/calendar.html",
+        {
+            "partnership": partnership,
+            "bodies": bodies,
+            "chosen_body": chosen_body,
+            "upcoming": list(meetings.filter(start__gte=now).order_by("start")[:50]),
+            "past": list(meetings.filter(start__lt=now).order_by("-start")[:50]),
+        },
+    )
+
+
+@require_safe
+def attachment_download(request, pk):
+    """Serve an attachment's file only to those who may read it; anything else is a 404."""
+    attachment = get_object_or_404(Attachment.objects.readable_by(request.user).exclude(file=""), pk=pk)
+    response = FileResponse(attachment.file.open("rb"), as_attachment=False, filename=attachment.file.name)
+    response["Cache-Control"] = (
+        "private, no-store" if attachment.exempt or attachment.case.exempt else "private"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_safe
+def search(request):
+    from ..search import search as run_search
+    from ..search import uses_postgres
+
+    query = request.GET.get("q", "").strip()
+    partnership = None
+    if slug := request.GET.get("helsefellesskap"):
+        partnership = Partnership.objects.filter(slug=slug).first()
+    hits = run_search(request.user, query, partnership=partnership) if query else []
+    return render(
+        request,
+        "meetings/search.html",
+        {
+            "query": query,
+            "hits": hits,
+            "partnerships": Partnership.objects.order_by("name"),
+            "chosen_partnership": partnership,
+            "ranked": uses_postgres(),
+        },
+    )
