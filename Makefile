@@ -34,6 +34,16 @@ system-check: $(VENV)/.installed
 	  echo "  sudo apt-get install -y poppler-utils"; \
 	  exit 1; }
 	@$(PY) -c 'import font_source_sans_pro' 2>/dev/null || $(PIP) install --quiet -e ".[dev]"
+	@# The accessibility tests drive Debian's Chromium and run the Nu HTML Checker on Java; as root
+	@# make installs them, otherwise it says what to install and those tests are skipped (CI refuses skips).
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }; \
+	  else echo "NOTE: the browser tests need Chromium: sudo apt-get install -y chromium"; fi; }
+	@command -v java >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get install -y -qq openjdk-17-jre-headless >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }; \
+	  else echo "NOTE: the HTML checker tests need Java 17: sudo apt-get install -y openjdk-17-jre-headless"; fi; }
 
 migrate: setup
 	$(PY) manage.py migrate --noinput
