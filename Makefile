@@ -11,7 +11,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup system-check migrate demo lint format ci clean
+.PHONY: run test setup system-check test-tools migrate demo lint format ci clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (found %s); set PYTHON=/path/to/python3.11" % sys.version.split()[0])'
@@ -28,21 +28,21 @@ system-check: $(VENV)/.installed
 	  echo "WeasyPrint cannot load its system libraries. On Debian/Ubuntu run:"; \
 	  echo "  sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; \
 	  exit 1; }
-	@# The PDF tests read the documents back with poppler-utils; the PDFs' font comes from pip.
-	@command -v pdftotext >/dev/null && command -v pdfinfo >/dev/null && command -v pdffonts >/dev/null || { \
-	  echo "The PDF tests need poppler-utils (pdftotext, pdfinfo, pdffonts). On Debian/Ubuntu run:"; \
-	  echo "  sudo apt-get install -y poppler-utils"; \
-	  exit 1; }
 	@$(PY) -c 'import font_source_sans_pro' 2>/dev/null || $(PIP) install --quiet -e ".[dev]"
-	@# The accessibility tests drive Debian's Chromium and run the Nu HTML Checker on Java; as root
-	@# make installs them, otherwise it says what to install and those tests are skipped (CI refuses skips).
+
+# What only the tests need. As root make installs it from Debian's packages; otherwise it says what
+# to install. The PDF tests read documents back with poppler-utils; the accessibility tests drive
+# Chromium and run the Nu HTML Checker on Java 17 (skipped, with that reason, if absent; CI refuses skips).
+APT_INSTALL = apt-get install -y -qq $(1) >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq $(1) >/dev/null; }
+test-tools: setup
+	@command -v pdftotext >/dev/null && command -v pdfinfo >/dev/null && command -v pdffonts >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then $(call APT_INSTALL,poppler-utils); \
+	  else echo "The PDF tests need poppler-utils: sudo apt-get install -y poppler-utils"; exit 1; fi; }
 	@command -v chromium >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }; \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then $(call APT_INSTALL,chromium); \
 	  else echo "NOTE: the browser tests need Chromium: sudo apt-get install -y chromium"; fi; }
 	@command -v java >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get install -y -qq openjdk-17-jre-headless >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }; \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then $(call APT_INSTALL,openjdk-17-jre-headless); \
 	  else echo "NOTE: the HTML checker tests need Java 17: sudo apt-get install -y openjdk-17-jre-headless"; fi; }
 
 migrate: setup
@@ -58,7 +58,7 @@ run: demo
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: setup
+test: setup test-tools
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
