@@ -6,7 +6,6 @@ governance.models.RESERVED_SLUGS keeps a partnership from taking one of them.
 """
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 admin.site.site_header = "Helsefellesskap"
@@ -16,8 +15,7 @@ urlpatterns = [
     path("", include("meetings.urls_pdf")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("konto/logg-inn/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("konto/logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("konto/", include("allauth.urls")),
     path("", include("meetings.urls")),
     path("", include("actionplans.urls")),
     path("", include("governance.urls")),

@@ -45,7 +45,7 @@ PAGE_TYPES = {
     "action plan": "/troms-ofoten/handlingsplaner/handlingsplan-2023/",
     "search": "/sok/?q=samhandling",
     "accessibility": "/tilgjengelighet/",
-    "login": "/konto/logg-inn/",
+    "login": "/konto/login/",
     "not found": "/troms-ofoten/finnes-ikke/",
 }
 
@@ -81,7 +81,7 @@ def test_axe_finds_no_wcag_a_or_aa_violation(demo_live, browser):
             targets = [node["target"] for node in violation["nodes"]][:3]
             problems.append(f"{name}: {violation['id']} ({violation['impact']}) {targets}")
     # A member's view of the meeting with an exempt case, and a phone-sized screen.
-    page.goto(demo_live.url + "/konto/logg-inn/")
+    page.goto(demo_live.url + "/konto/login/")
     page.fill("#id_username", "medlem")
     page.fill("#id_password", demo.DEMO_PASSWORD)
     page.click("main button[type=submit]")

@@ -36,7 +36,7 @@ def urls(demo):
         "action plans": ("/troms-ofoten/handlingsplaner/", ALL),
         "action plan": ("/troms-ofoten/handlingsplaner/handlingsplan-2023/", ALL),
         "accessibility": ("/tilgjengelighet/", ALL),
-        "login": ("/konto/logg-inn/", {"visitor"}),
+        "login": ("/konto/login/", {"visitor"}),
         "no such meeting": ("/troms-ofoten/fsu-bu/moter/2023-05-13/", set()),
         "bad date": ("/troms-ofoten/fsu-bu/moter/2023-13-45/", set()),
         "no such case": ("/troms-ofoten/fsu-bu/saker/2023/99/", set()),
