@@ -4,6 +4,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    Amendment,
     Attachment,
     Attendance,
     Case,
@@ -149,3 +150,11 @@ class AttachmentAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "case__title"]
     autocomplete_fields = ["case"]
     list_select_related = ["case__body__partnership"]
+
+
+@admin.register(Amendment)
+class AmendmentAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "field", "by", "at"]
+    search_fields = ["reason", "old_value", "new_value"]
+    autocomplete_fields = ["case", "minutes"]
+    list_select_related = ["case__body__partnership", "minutes__meeting__body", "by"]

@@ -8,6 +8,7 @@ so the chain FSU → SSU → Partnerskapsmøtet can be followed both ways.
 import uuid
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -122,6 +123,12 @@ class Case(models.Model):
         NO_CONSENSUS = "no_consensus", _("no consensus")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
+    class IntakeStatus(models.TextChoices):
+        NONE = "", _("not a proposal")
+        PROPOSED = "proposed", _("proposed")
+        ACCEPTED = "accepted", _("accepted")
+        RETURNED = "returned", _("returned")
+
     # PROTECT: cases are records; the body that handled them stays.
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="cases", verbose_name=_("body"))
     # PROTECT: a meeting with cases cannot silently drop them.
@@ -192,6 +199,23 @@ class Case(models.Model):
     patient_groups = models.ManyToManyField(
         PatientGroup, related_name="cases", blank=True, verbose_name=_("patient groups")
     )
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Grows on every edit; a save from an older version is refused.")
+    )
+    changed_after_notice_at = models.DateTimeField(_("changed after the notice"), null=True, blank=True)
+    intake_status = models.CharField(
+        _("proposal status"), max_length=10, choices=IntakeStatus.choices, blank=True, default=""
+    )
+    # SET_NULL: the proposal stays if the proposer's login is removed.
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="proposed_cases",
+        null=True,
+        blank=True,
+        verbose_name=_("proposed by"),
+    )
+    return_reason = models.TextField(_("reason for returning"), blank=True)
 
     objects = CaseQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[patient_groups])
@@ -443,6 +467,9 @@ class Minutes(models.Model):
         verbose_name=_("approved in case"),
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Grows on every edit; a save from an older version is refused.")
+    )
 
     objects = MinutesQuerySet.as_manager()
     history = HistoricalRecords()
@@ -558,3 +585,59 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Amendment(models.Model):
+    """Rettelse: a recorded correction of a locked case or of approved minutes."""
+
+    # CASCADE: the correction is part of the corrected case's record.
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.CASCADE,
+        related_name="amendments",
+        null=True,
+        blank=True,
+        verbose_name=_("case"),
+    )
+    # CASCADE: as for the case.
+    minutes = models.ForeignKey(
+        Minutes,
+        on_delete=models.CASCADE,
+        related_name="amendments",
+        null=True,
+        blank=True,
+        verbose_name=_("minutes"),
+    )
+    field = models.CharField(_("field"), max_length=100)
+    old_value = models.TextField(_("old value"), blank=True)
+    new_value = models.TextField(_("new value"), blank=True)
+    reason = models.TextField(_("reason"))
+    # PROTECT: who corrected a locked record must stay known.
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="amendments",
+        null=True,
+        blank=True,
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(case__isnull=False, minutes__isnull=True)
+                | Q(case__isnull=True, minutes__isnull=False),
+                name="amendment_of_case_or_minutes",
+                violation_error_message=_("A correction is of a case or of minutes."),
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="amendment_needs_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.case or self.minutes}: {self.field}"
