@@ -175,6 +175,15 @@ def can_manage(user, partnership) -> bool:
     return is_secretariat(user, partnership)
 
 
+def require_manage(user, partnership) -> None:
+    """For services: raise PermissionDenied unless the user may manage the partnership."""
+    if not can_manage(user, partnership):
+        from django.core.exceptions import PermissionDenied
+        from django.utils.translation import gettext
+
+        raise PermissionDenied(gettext("Only the secretariat of this partnership may do this."))
+
+
 def can_view_history(user, partnership) -> bool:
     return is_secretariat(user, partnership)
 
