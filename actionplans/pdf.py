@@ -3,8 +3,11 @@
 Built like the meeting PDFs (meetings/pdf.py): HTML from templates/actionplans/pdf/, rendered
 to PDF/A-2a. The plan and its measures are public; the cases that reported on a measure are
 listed only when their agenda is public, and always under their shown title, so the document
-is the same for everyone and has one audience.
+is the same for everyone and has one audience. Its version (meetings.pdf.fingerprint) is known
+without building the HTML, so a stored file is served straight away.
 """
+
+import functools
 
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
@@ -16,7 +19,7 @@ from meetings.pdf import PUBLIC, PdfDocument, base_context, render_pdf
 from .models import ActionPlan, Measure, ProgressReport
 
 
-def action_plan_document(action_plan: ActionPlan) -> PdfDocument:
+def action_plan_html(action_plan: ActionPlan) -> tuple[str, tuple]:
     plan = (
         ActionPlan.objects.filter(pk=action_plan.pk)
         .select_related("partnership", "adopted_by__body__partnership")
@@ -49,12 +52,17 @@ def action_plan_document(action_plan: ActionPlan) -> PdfDocument:
         partnership=plan.partnership,
         title=_("Status of %(plan)s") % {"plan": plan.title},
     ) | {"plan": plan, "statuses": Measure.Status}
+    return render_to_string("actionplans/pdf/status.html", context), (PUBLIC, ())
+
+
+def action_plan_document(action_plan: ActionPlan) -> PdfDocument:
     return PdfDocument(
         kind="action-plan",
-        pk=plan.pk,
+        pk=action_plan.pk,
         audience=PUBLIC,
-        html=render_to_string("actionplans/pdf/status.html", context),
-        filename=f"handlingsplan-{plan.slug}-status.pdf",
+        access=(),
+        filename=f"handlingsplan-{action_plan.slug}-status.pdf",
+        build=functools.partial(action_plan_html, action_plan),
     )
 
 

@@ -10,18 +10,28 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from governance import permissions
-from governance.models import Body
 from meetings import pdf
-from meetings.models import Case
+from meetings.models import Case, Meeting
 
 PUBLIC_MAX_AGE = 60 * 60  # an hour: a new version gets a new ETag, so caches revalidate cheaply
 
 
 def pdf_response(request, document: pdf.PdfDocument):
-    """The document with ETag, Last-Modified and Cache-Control by audience; 304 when unchanged."""
+    """The document with ETag, Last-Modified and Cache-Control by audience; 304 when unchanged.
+
+    The version is known before any HTML is built: a stored file (or a 304) costs no template.
+    """
     etag = f'"{document.audience}-{document.version}"'
     if document.storable:
-        path, _rendered = pdf.stored_pdf(document)
+        try:
+            path, _rendered = pdf.stored_pdf(document)
+        except pdf.StaleDocumentError:
+            # The data changed while we read it: this once, serve what was built, keep nothing.
+            response = HttpResponse(pdf.render_pdf(document.html), content_type="application/pdf")
+            response["Content-Disposition"] = f'inline; filename="{document.filename}"'
+            response["Cache-Control"] = "private, no-store"
+            patch_vary_headers(response, ["Cookie"])
+            return response
         modified = pdf.last_modified(path)
     else:
         path, modified = None, timezone.now()
@@ -43,14 +53,14 @@ def pdf_response(request, document: pdf.PdfDocument):
     return response
 
 
-def _body(partnership, body) -> Body:
-    return get_object_or_404(
-        Body.objects.select_related("partnership"), partnership__slug=partnership, slug=body
-    )
-
-
 def _meeting(partnership, body, date):
-    meeting = pdf.meeting_by_date(_body(partnership, body), date)
+    """The body's meeting on a day (local time), in one query with its body and partnership."""
+    meeting = (
+        Meeting.objects.filter(body__partnership__slug=partnership, body__slug=body, start__date=date)
+        .select_related("body__partnership")
+        .order_by("start")
+        .first()
+    )
     if meeting is None:
         raise Http404
     return meeting
@@ -76,7 +86,8 @@ def protocol(request, partnership, body, date):
 def case_paper(request, partnership, body, year, number):
     case = get_object_or_404(
         Case.objects.select_related("body__partnership", "meeting__body__partnership"),
-        body=_body(partnership, body),
+        body__partnership__slug=partnership,
+        body__slug=body,
         year=year,
         number=number,
     )

@@ -4,6 +4,7 @@ PDF renders are slow, so the demo data is loaded once for the module and every d
 fetched once per audience; the tests read those bytes.
 """
 
+import contextlib
 import datetime as dt
 from unittest import mock
 
@@ -159,8 +160,17 @@ def test_public_pdf_never_served_from_the_members_file(docs):
     assert MARKER.casefold() not in pdftools.text(body_of(response))
 
 
+def no_html():
+    """Patches that fail the test if a document's HTML is built or rendered."""
+    stack = contextlib.ExitStack()
+    stack.enter_context(mock.patch.object(pdf, "render_pdf", side_effect=AssertionError("rendered again")))
+    for builder in ("render_to_string", "notice_html", "protocol_html", "case_html", "_cases_for"):
+        stack.enter_context(mock.patch.object(pdf, builder, side_effect=AssertionError(f"{builder} called")))
+    return stack
+
+
 def test_second_request_is_served_without_rendering(docs):
-    with mock.patch.object(pdf, "render_pdf", side_effect=AssertionError("rendered again")):
+    with no_html():
         response = get("visitor", "pdf:notice", **BU_MAY)
         assert response.status_code == 200
         assert body_of(response) == docs["notice"][1]
@@ -175,12 +185,62 @@ def test_second_request_is_served_without_rendering(docs):
     assert response["Last-Modified"] and response["ETag"]
 
 
+def test_every_document_is_served_from_its_file_without_html(docs):
+    case = {"partnership": TO, "body": "fsu-bu", "year": 2023, "number": 8}
+    for key, persona, name, kwargs in [
+        ("protocol_lofoten", "visitor", "pdf:protocol", LOFOTEN),
+        ("case", "visitor", "pdf:case", case),
+        ("exempt_public", "visitor", "pdf:notice", exempt_meeting_kwargs()),
+        ("exempt_member", "member", "pdf:notice", exempt_meeting_kwargs()),
+    ]:
+        with no_html():
+            response = get(persona, name, **kwargs)
+            assert body_of(response) == docs[key][1], key
+        assert response["ETag"] == docs[key][0]["ETag"], key
+
+
 def test_a_change_makes_a_new_version(docs):
     case = Case.objects.get(body__slug="fsu-bu", year=2023, number=10)
     before = pdf.notice_document(case.meeting, None).version
     case.title = "Eventuelt (endret)"
     case.save()
     assert pdf.notice_document(case.meeting, None).version != before
+
+
+def test_an_edited_section_is_served_in_a_new_file(docs):
+    """A change to what the document shows is a new version, rendered anew; the old file stays."""
+    old_response, _old = docs["case"]
+    kwargs = {"partnership": TO, "body": "fsu-bu", "year": 2023, "number": 8}
+    section = CaseSection.objects.filter(case__body__slug="fsu-bu", case__year=2023, case__number=8).first()
+    section.text += "\n\nTILLEGG-ETTER-ENDRING"
+    section.save()
+    response = get("visitor", "pdf:case", **kwargs)
+    assert response["ETag"] != old_response["ETag"]
+    assert "tillegg-etter-endring" in pdftools.text(body_of(response))
+    files = sorted(path.name for path in (pdf.pdf_cache_root() / "case" / str(section.case_id)).iterdir())
+    assert len(files) == 2 and all(name.startswith("public-") for name in files)
+
+
+def test_public_and_member_files_are_apart(docs):
+    public, member = docs["exempt_public"][0]["ETag"], docs["exempt_member"][0]["ETag"]
+    assert public.startswith('"public-') and member.startswith('"member-')
+    meeting_dir = next(
+        path
+        for path in (pdf.pdf_cache_root() / "notice").iterdir()
+        if any(name.name.startswith("member-") for name in path.iterdir())
+    )
+    names = {path.name for path in meeting_dir.iterdir()}
+    assert public.strip('"') + ".pdf" in names and member.strip('"') + ".pdf" in names
+
+
+def test_the_version_follows_language_and_audience(docs):
+    meeting = Meeting.objects.get(body__slug="fsu-bu", start__date=BU_MAY["date"])
+    with override("nb"):
+        nb = pdf.notice_document(meeting, None)
+    with override("en"):
+        en = pdf.notice_document(meeting, None)
+    assert nb.version != en.version
+    assert nb.audience == pdf.PUBLIC
 
 
 @pytest.mark.parametrize(
@@ -212,6 +272,8 @@ def test_draft_notice_is_hidden_from_visitors_and_members(docs):
     with mock.patch.object(pdf, "stored_pdf", side_effect=AssertionError("a draft was stored")):
         response = get("secretariat", "pdf:notice", **kwargs)
     assert response.status_code == 200 and response["Cache-Control"].startswith("private")
+    meeting_dir = pdf.pdf_cache_root() / "notice" / str(draft.pk)
+    assert not meeting_dir.exists() or not any(meeting_dir.iterdir())
 
 
 def test_unknown_meeting_and_case_are_404(docs):
@@ -224,20 +286,18 @@ def test_unknown_meeting_and_case_are_404(docs):
     )
 
 
-@pytest.mark.parametrize("persona", ["visitor", "member", "secretariat"])
-def test_query_count_of_a_cached_notice(docs, persona, django_assert_max_num_queries):
+CACHED_QUERIES = 8  # session, user, meeting or case, the viewer (2), audience, data version (+ next meeting)
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_query_count_of_a_cached_document(docs, persona, django_assert_max_num_queries):
     client = client_for(persona)
-    with django_assert_max_num_queries(16):
-        assert client.get(reverse("pdf:notice", kwargs=BU_MAY)).status_code == 200
-
-
-def test_query_count_of_protocol_and_case(docs, django_assert_max_num_queries):
-    client = client_for("secretariat")
-    with django_assert_max_num_queries(18):
-        assert client.get(reverse("pdf:protocol", kwargs=LOFOTEN)).status_code == 200
-    with django_assert_max_num_queries(14):
-        kwargs = {"partnership": TO, "body": "fsu-bu", "year": 2023, "number": 8}
-        assert client.get(reverse("pdf:case", kwargs=kwargs)).status_code == 200
+    case = {"partnership": TO, "body": "fsu-bu", "year": 2023, "number": 8}
+    for name, kwargs in [("pdf:notice", BU_MAY), ("pdf:protocol", LOFOTEN), ("pdf:case", case)]:
+        url = reverse(name, kwargs=kwargs)
+        assert client.get(url).status_code == 200
+        with no_html(), django_assert_max_num_queries(CACHED_QUERIES):
+            assert client.get(url).status_code == 200
 
 
 def test_url_fetcher_reads_only_our_files():
