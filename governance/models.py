@@ -18,7 +18,19 @@ from .querysets import BodyQuerySet, MembershipQuerySet
 
 # First path segments of the site's own pages; a partnership's slug is a first segment too.
 RESERVED_SLUGS = frozenset(
-    {"admin", "i18n", "konto", "kalender", "vedlegg", "tilgjengelighet", "sok", "min-side", "static", "media"}
+    {
+        "admin",
+        "i18n",
+        "konto",
+        "forvaltning",
+        "kalender",
+        "vedlegg",
+        "tilgjengelighet",
+        "sok",
+        "min-side",
+        "static",
+        "media",
+    }
 )
 
 

@@ -16,6 +16,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("konto/", include("allauth.urls")),
+    path("forvaltning/", include("helsefellesskap.urls_manage")),
+    path("min-side/", include("meetings.urls_members")),
     path("", include("meetings.urls")),
     path("", include("actionplans.urls")),
     path("", include("governance.urls")),

@@ -14,10 +14,13 @@ and a login per persona:
 """
 
 import datetime as dt
+import io
+import shutil
 from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
 from django.utils import timezone
 
 from governance.models import Membership
@@ -99,3 +102,38 @@ def member_client(client, world):
 @pytest.fixture
 def secretariat_client(client, world):
     return _client_for(client, world, "secretariat")
+
+
+# Browser tests: Debian's Chromium driven by Playwright for Python through executable_path.
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def demo_live(transactional_db, live_server):
+    """The demo data behind a live server, for the browser."""
+    call_command("load_demo", stdout=io.StringIO())
+    return live_server
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    # Playwright's sync API keeps an event loop in this thread; the tests' own ORM reads are
+    # still plain synchronous calls, so Django's async guard is lifted for these tests only.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    if not CHROMIUM:
+        pytest.skip("Chromium is not installed: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

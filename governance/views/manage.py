@@ -1,0 +1,107 @@
+"""The secretariat's workspace: only secretariat staff, each only in their own partnership."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from governance import permissions
+from governance.history import latest_changes
+from governance.models import Partnership
+from meetings.models import Case, FollowUp, Meeting
+
+
+def secretariat_required(view):
+    """Log in first; then the partnership in the URL must be one the user is secretariat of (else 404)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, partnership, *args, **kwargs):
+        partnership = get_object_or_404(Partnership, slug=partnership)
+        if not permissions.can_manage(request.user, partnership):
+            raise Http404
+        request.partnership = partnership
+        return view(request, partnership, *args, **kwargs)
+
+    return wrapper
+
+
+@login_required
+@require_safe
+def workspace_home(request):
+    """Send staff to their partnership's workspace; others have none."""
+    managed = permissions.managed_partnership_ids(request.user)
+    partnerships = Partnership.objects.order_by("name")
+    if managed is not None:
+        partnerships = partnerships.filter(pk__in=managed)
+    partnerships = list(partnerships)
+    if not partnerships:
+        raise Http404
+    if len(partnerships) == 1:
+        return redirect("manage:overview", partnerships[0].slug)
+    return render(request, "governance/manage/choose.html", {"partnerships": partnerships})
+
+
+@secretariat_required
+@require_safe
+def overview(request, partnership):
+    today = timezone.localdate()
+    meetings = Meeting.objects.filter(body__partnership=partnership).select_related("body__partnership")
+    upcoming = list(meetings.filter(start__date__gte=today).order_by("start")[:20])
+    to_finish = list(
+        meetings.filter(start__date__lt=today)
+        .exclude(status=Meeting.Status.MINUTES_PUBLISHED)
+        .order_by("-start")[:20]
+    )
+    proposals = list(
+        Case.objects.filter(body__partnership=partnership, meeting__isnull=True, intake_status="proposed")
+        .select_related("body")
+        .order_by("pk")
+    )
+    follow_ups = list(
+        FollowUp.objects.filter(meeting__body__partnership=partnership, due__isnull=False)
+        .exclude(status__in=[FollowUp.Status.DONE, FollowUp.Status.CANCELLED])
+        .filter(due__lte=today + timezone.timedelta(days=14))
+        .select_related("meeting__body__partnership")
+        .order_by("due")
+    )
+    return render(
+        request,
+        "governance/manage/overview.html",
+        {
+            "partnership": partnership,
+            "upcoming": upcoming,
+            "to_finish": to_finish,
+            "proposals": proposals,
+            "follow_ups": follow_ups,
+            "today": today,
+            "bodies": partnership.bodies.order_by("level", "order", "name"),
+        },
+    )
+
+
+HISTORY_MODELS = {"sak": Case, "mote": Meeting}
+
+
+@secretariat_required
+@require_safe
+def history(request, partnership, kind, pk):
+    model = HISTORY_MODELS.get(kind)
+    if model is None:
+        raise Http404
+    lookup = "body__partnership" if model in (Case, Meeting) else "partnership"
+    obj = get_object_or_404(model.objects.select_related("body__partnership"), pk=pk, **{lookup: partnership})
+    records = list(latest_changes(obj, limit=100))
+    # Newest first: each record's previous version is the next one in the list.
+    rows = [
+        {"record": record, "changes": record.diff_against(older).changes if older else []}
+        for record, older in zip(records, [*records[1:], None], strict=True)
+    ]
+    return render(
+        request,
+        "governance/manage/history.html",
+        {"partnership": partnership, "object": obj, "rows": rows},
+    )

@@ -1,0 +1,21 @@
+"""The secretariat's workspace under /forvaltning/, namespace "manage"."""
+
+from django.urls import path
+
+from governance.views import manage as governance_manage
+from meetings.views import manage as meetings_manage
+
+app_name = "manage"
+
+urlpatterns = [
+    path("", governance_manage.workspace_home, name="home"),
+    path("<slug:partnership>/", governance_manage.overview, name="overview"),
+    path("<slug:partnership>/historikk/<str:kind>/<int:pk>/", governance_manage.history, name="history"),
+    path("<slug:partnership>/moter/nytt/", meetings_manage.meeting_create, name="meeting_create"),
+    path("<slug:partnership>/moter/<int:pk>/", meetings_manage.meeting_detail, name="meeting"),
+    path("<slug:partnership>/moter/<int:pk>/oppmote/", meetings_manage.attendance, name="attendance"),
+    path("<slug:partnership>/moter/<int:pk>/referat/", meetings_manage.minutes, name="minutes"),
+    path("<slug:partnership>/saker/<int:pk>/", meetings_manage.case_edit, name="case"),
+    path("<slug:partnership>/saker/<int:pk>/vedtak/", meetings_manage.case_decision, name="case_decision"),
+    path("<slug:partnership>/saker/<int:pk>/rettelse/", meetings_manage.case_amend, name="case_amend"),
+]

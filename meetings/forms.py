@@ -1,0 +1,148 @@
+"""Forms of the secretariat's workspace; the services do the validating that matters."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import Body, PatientGroup
+
+from .models import Attendance, Case, Minutes
+
+EXEMPTION_CHOICES = [
+    ("", _("Not exempt")),
+    ("offl. § 13 jf. fvl. § 13", "offl. § 13 jf. fvl. § 13"),
+    ("offl. § 13 jf. helsepersonelloven § 21", "offl. § 13 jf. helsepersonelloven § 21"),
+    ("offl. § 14", "offl. § 14"),
+    ("offl. § 15 første ledd", "offl. § 15 første ledd"),
+    ("offl. § 15 andre ledd", "offl. § 15 andre ledd"),
+    ("offl. § 23 første ledd", "offl. § 23 første ledd"),
+    ("offl. § 24", "offl. § 24"),
+    ("offl. § 26 femte ledd", "offl. § 26 femte ledd"),
+]
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class MeetingForm(forms.Form):
+    body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.none())
+    start = forms.DateTimeField(label=_("Starts"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
+    end = forms.DateTimeField(
+        label=_("Ends"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"], required=False
+    )
+    place = forms.CharField(label=_("Place"), required=False, max_length=300)
+    is_digital = forms.BooleanField(label=_("Digital meeting"), required=False)
+    online_link = forms.URLField(
+        label=_("Meeting link"), required=False, max_length=500, assume_scheme="https"
+    )
+    is_open = forms.BooleanField(label=_("Open to the public"), required=False)
+    standing_items = forms.BooleanField(
+        label=_("Start the agenda with the standing items"), required=False, initial=True
+    )
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = Body.objects.filter(partnership=partnership).exclude(
+            kind=Body.Kind.SECRETARIAT
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("A meeting cannot end before it starts."))
+        return data
+
+
+class NewCaseForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=500)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Case.Kind.choices, initial=Case.Kind.DECISION)
+
+
+class FollowUpCaseForm(forms.Form):
+    previous = forms.ModelChoiceField(label=_("Earlier case to follow up"), queryset=Case.objects.none())
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["previous"].queryset = (
+            Case.objects.filter(body__partnership=partnership, number__isnull=False)
+            .select_related("body__partnership")
+            .order_by("-year", "body__short_name", "-number")
+        )
+        self.fields["previous"].label_from_instance = lambda case: (
+            f"{case.body.short_name} {case.case_number} {case.title}"
+        )
+
+
+class CaseForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    title = forms.CharField(label=_("Title"), max_length=500)
+    agenda_title = forms.CharField(label=_("Title on the agenda"), max_length=500, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Case.Kind.choices)
+    origin = forms.CharField(label=_("From"), max_length=500, required=False)
+    case_officers = forms.CharField(label=_("Case officers"), max_length=500, required=False)
+    document_date = forms.DateField(
+        label=_("Document date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    archive_reference = forms.CharField(label=_("Archive reference"), max_length=100, required=False)
+    proposal_kind = forms.ChoiceField(
+        label=_("Kind of proposal"), choices=[("", "–"), *Case.ProposalKind.choices], required=False
+    )
+    proposal = forms.CharField(label=_("Proposal"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    patient_groups = forms.ModelMultipleChoiceField(
+        label=_("Patient groups"),
+        queryset=PatientGroup.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    exemption_basis = forms.ChoiceField(
+        label=_("Exempt from public access"), choices=EXEMPTION_CHOICES, required=False
+    )
+    exemption_basis_other = forms.CharField(
+        label=_("Other legal basis"), max_length=200, required=False, help_text=_("If not in the list.")
+    )
+    public_title = forms.CharField(label=_("Public title"), max_length=500, required=False)
+
+    def clean(self):
+        data = super().clean()
+        basis = data.get("exemption_basis_other") or data.get("exemption_basis") or ""
+        data["exempt"] = bool(basis)
+        data["exemption_basis"] = basis
+        if basis and not data.get("public_title"):
+            self.add_error("public_title", _("An exempt case needs a public title."))
+        return data
+
+
+class SectionForm(forms.Form):
+    heading = forms.CharField(label=_("Heading"), max_length=300, required=False)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
+
+
+SectionFormSet = forms.formset_factory(SectionForm, extra=1, can_delete=True)
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "–"), *Case.Outcome.choices])
+    decision = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+
+
+class AttendanceRowForm(forms.Form):
+    person = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("Attendance"), choices=Attendance.Status.choices)
+    is_referent = forms.BooleanField(label=_("Minute-taker"), required=False)
+
+
+class MinutesForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 20}))
+
+
+class ApproveForm(forms.Form):
+    method = forms.ChoiceField(label=_("Approved how"), choices=Minutes.ApprovalMethod.choices)
+
+
+class AmendForm(forms.Form):
+    decision = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=500)
