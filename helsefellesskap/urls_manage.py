@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from actionplans.views import manage as actionplans_manage
 from governance.views import manage as governance_manage
 from meetings.views import manage as meetings_manage
 
@@ -18,4 +19,10 @@ urlpatterns = [
     path("<slug:partnership>/saker/<int:pk>/", meetings_manage.case_edit, name="case"),
     path("<slug:partnership>/saker/<int:pk>/vedtak/", meetings_manage.case_decision, name="case_decision"),
     path("<slug:partnership>/saker/<int:pk>/rettelse/", meetings_manage.case_amend, name="case_amend"),
+    path("<slug:partnership>/saker/<int:pk>/vedlegg/", meetings_manage.case_attachment, name="case_attachment"),
+    path("<slug:partnership>/saker/<int:pk>/returner/", meetings_manage.proposal_return, name="proposal_return"),
+    # Action plans
+    path("<slug:partnership>/handlingsplaner/", actionplans_manage.action_plans, name="action_plans"),
+    path("<slug:partnership>/handlingsplaner/<int:pk>/", actionplans_manage.action_plan, name="action_plan"),
+    path("<slug:partnership>/tiltak/<int:pk>/", actionplans_manage.measure, name="measure"),
 ]

@@ -6,18 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from governance.models import Body, PatientGroup
 
 from .models import Attendance, Case, Minutes
+from .services import EXEMPTION_BASES
 
-EXEMPTION_CHOICES = [
-    ("", _("Not exempt")),
-    ("offl. § 13 jf. fvl. § 13", "offl. § 13 jf. fvl. § 13"),
-    ("offl. § 13 jf. helsepersonelloven § 21", "offl. § 13 jf. helsepersonelloven § 21"),
-    ("offl. § 14", "offl. § 14"),
-    ("offl. § 15 første ledd", "offl. § 15 første ledd"),
-    ("offl. § 15 andre ledd", "offl. § 15 andre ledd"),
-    ("offl. § 23 første ledd", "offl. § 23 første ledd"),
-    ("offl. § 24", "offl. § 24"),
-    ("offl. § 26 femte ledd", "offl. § 26 femte ledd"),
-]
+EXEMPTION_CHOICES = [("", _("Not exempt")), *((basis, basis) for basis in EXEMPTION_BASES)]
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -146,3 +137,13 @@ class ApproveForm(forms.Form):
 class AmendForm(forms.Form):
     decision = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
     reason = forms.CharField(label=_("Reason for the correction"), max_length=500)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"), help_text=_("PDF, Word, Excel, PowerPoint or an image, at most 25 MB."))
+    title = forms.CharField(label=_("Title"), max_length=500, required=False)
+    exemption_basis = forms.ChoiceField(label=_("Exempt from public access"), choices=EXEMPTION_CHOICES, required=False)
+
+
+class ReturnProposalForm(forms.Form):
+    reason = forms.CharField(label=_("Why is the proposal returned?"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -19,12 +19,14 @@ from .. import services
 from ..forms import (
     AmendForm,
     ApproveForm,
+    AttachmentForm,
     CaseForm,
     DecisionForm,
     FollowUpCaseForm,
     MeetingForm,
     MinutesForm,
     NewCaseForm,
+    ReturnProposalForm,
     SectionFormSet,
 )
 from ..models import Attendance, Case, Meeting, Minutes
@@ -225,6 +227,9 @@ def case_edit(request, partnership, pk):
             "conflict": conflict,
             "decision_form": decision_form,
             "amend_form": AmendForm(initial={"decision": case.decision}, prefix="amend"),
+            "attachment_form": AttachmentForm(prefix="attachment"),
+            "attachments": list(case.attachments.order_by("order", "pk")),
+            "return_form": ReturnProposalForm(prefix="return"),
             "locked": case.meeting is not None
             and case.meeting.status in (Meeting.Status.MINUTES_APPROVED, Meeting.Status.MINUTES_PUBLISHED),
         },
@@ -276,6 +281,49 @@ def case_amend(request, partnership, pk):
     else:
         messages.error(request, _("Give a reason for the correction."))
     return redirect("manage:case", partnership.slug, case.pk)
+
+
+@secretariat_required
+@require_POST
+def case_attachment(request, partnership, pk):
+    """Upload an attachment; the service checks size and type from the content."""
+    case = _case(partnership, pk)
+    form = AttachmentForm(request.POST, request.FILES, prefix="attachment")
+    if form.is_valid():
+        data = form.cleaned_data
+        _run(
+            request,
+            lambda: services.attachment_add(
+                case=case,
+                upload=data["file"],
+                title=data["title"],
+                exempt=bool(data["exemption_basis"]),
+                exemption_basis=data["exemption_basis"],
+                by=request.user,
+            ),
+            _("The attachment is added."),
+        )
+    else:
+        for errors in form.errors.values():
+            for text in errors:
+                messages.error(request, text)
+    return redirect("manage:case", partnership.slug, case.pk)
+
+
+@secretariat_required
+@require_POST
+def proposal_return(request, partnership, pk):
+    case = _case(partnership, pk)
+    form = ReturnProposalForm(request.POST, prefix="return")
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.proposal_return(case=case, reason=form.cleaned_data["reason"], by=request.user),
+            _("The proposal is returned to the proposer."),
+        )
+    else:
+        messages.error(request, _("Give a reason for returning the proposal."))
+    return redirect("manage:overview", partnership.slug)
 
 
 @secretariat_required

@@ -1,0 +1,133 @@
+"""The workspace's forms: bad input gets a Norwegian message and a 4xx/200, nothing saved is lost."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from governance.models import Body
+from meetings import services
+from meetings.models import Case, Meeting
+from tests.portal.conftest import client_for
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def draft_case(demo):
+    return demo["draft_meeting"].cases.filter(number__isnull=True).order_by("order").first()
+
+
+def case_url(case, suffix=""):
+    return reverse(f"manage:case{suffix}", args=["troms-ofoten", case.pk])
+
+
+def post_case(client, case, version, **fields):
+    data = {
+        "version": version,
+        "title": case.title,
+        "kind": case.kind,
+        "sections-TOTAL_FORMS": 1,
+        "sections-INITIAL_FORMS": 0,
+        "sections-0-heading": "Bakgrunn",
+        "sections-0-text": fields.pop("text", "Tekst"),
+    }
+    data.update(fields)
+    return client.post(case_url(case), data)
+
+
+@pytest.mark.django_db
+def test_second_save_with_a_stale_version_is_refused_and_the_text_kept(demo_data):
+    case = draft_case(demo_data)
+    first, second = client_for("secretariat"), client_for("secretariat")
+    version = case.version
+    assert post_case(first, case, version, text="Første versjon av teksten").status_code == 302
+    response = post_case(second, case, version, text="Min egen tekst som ikke må forsvinne")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "etter at du åpnet den" in html
+    assert "Min egen tekst som ikke må forsvinne" in html  # kept on screen to merge
+    assert "Første versjon av teksten" in html  # the saved version shown beside it
+    case.refresh_from_db()
+    assert case.sections.get().text == "Første versjon av teksten"
+
+
+@pytest.mark.django_db
+def test_exempt_without_public_title_is_a_form_error(demo_data):
+    case = draft_case(demo_data)
+    response = post_case(client_for("secretariat"), case, case.version, exemption_basis="offl. § 14")
+    assert response.status_code == 200
+    assert "offentlig tittel" in response.content.decode().lower()
+    case.refresh_from_db()
+    assert not case.exempt
+
+
+@pytest.mark.django_db
+def test_meeting_form_rejects_end_before_start_in_norwegian(demo_data):
+    body = Body.objects.get(partnership__slug="troms-ofoten", slug="fsu-bu")
+    count = Meeting.objects.count()
+    response = client_for("secretariat").post(
+        reverse("manage:meeting_create", args=["troms-ofoten"]),
+        {"body": body.pk, "start": "2027-03-01T12:00", "end": "2027-03-01T10:00"},
+    )
+    assert response.status_code == 200
+    assert "Et møte kan ikke slutte før det begynner." in response.content.decode()
+    assert Meeting.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_upload_is_checked_and_served_only_to_those_who_may_read_it(demo_data):
+    case = draft_case(demo_data)
+    client = client_for("secretariat")
+    url = case_url(case, "_attachment")
+    bad = SimpleUploadedFile("vedtak.docx", PDF, content_type="application/pdf")
+    response = client.post(url, {"attachment-file": bad, "attachment-title": "Feil"}, follow=True)
+    assert response.status_code == 200
+    assert "stemmer ikke" in response.content.decode()
+    assert not case.attachments.filter(title="Feil").exists()
+
+    good = SimpleUploadedFile("notat.pdf", PDF, content_type="application/pdf")
+    client.post(url, {"attachment-file": good, "attachment-title": "Notat"})
+    attachment = case.attachments.get(title="Notat")
+    assert attachment.file.name.startswith("attachments/") and "notat" not in attachment.file.name
+    assert client.get(reverse("meetings:attachment", args=[attachment.pk])).status_code == 200
+    # The draft agenda is not public: nobody else may fetch the file.
+    for persona in ("visitor", "member", "other_secretariat"):
+        assert (
+            client_for(persona).get(reverse("meetings:attachment", args=[attachment.pk])).status_code == 404
+        )
+
+
+@pytest.mark.django_db
+def test_proposal_returned_with_a_reason(demo_data):
+    body = Body.objects.get(partnership__slug="troms-ofoten", slug="fsu-bu")
+    from django.contrib.auth import get_user_model
+
+    member = get_user_model().objects.get(username="medlem")
+    case = services.proposal_submit(
+        body=body, title="Innmeldt sak", origin="Demo Medlem", background="Bakgrunn", proposal="", by=member
+    )
+    client = client_for("secretariat")
+    assert "Innmeldt sak" in client.get(reverse("manage:overview", args=["troms-ofoten"])).content.decode()
+    response = client.post(case_url(case) + "returner/", {"return-reason": ""})
+    case.refresh_from_db()
+    assert case.intake_status == Case.IntakeStatus.PROPOSED
+    client.post(case_url(case) + "returner/", {"return-reason": "Hører hjemme i SSU"})
+    case.refresh_from_db()
+    assert case.intake_status == Case.IntakeStatus.RETURNED and case.return_reason == "Hører hjemme i SSU"
+    html = client_for("member").get(reverse("members:home")).content.decode()
+    assert "Hører hjemme i SSU" in html
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_member_proposes_on_the_form_and_bad_input_keeps_the_text(demo_data):
+    body = Body.objects.get(partnership__slug="troms-ofoten", slug="fsu-bu")
+    url = reverse("members:propose", args=[body.pk])
+    client = client_for("member")
+    response = client.post(url, {"title": "", "origin": "Meg", "background": "Lang bakgrunnstekst"})
+    assert response.status_code == 200
+    assert "Lang bakgrunnstekst" in response.content.decode()
+    response = client.post(url, {"title": "Ny sak", "origin": "Meg", "background": "Bakgrunn"})
+    assert response.status_code == 302
+    assert Case.objects.filter(title="Ny sak", intake_status="proposed", meeting__isnull=True).exists()
+    for persona in ("visitor", "other_secretariat"):
+        assert client_for(persona).get(url).status_code in (302, 404)
