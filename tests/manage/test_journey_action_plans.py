@@ -1,0 +1,49 @@
+"""Step 9 in a real browser: the secretariat records progress on a measure; a visitor sees it."""
+
+import re
+
+from django.urls import reverse
+
+from actionplans.models import Measure
+from governance import demo
+from meetings.models import Case
+
+
+def test_secretariat_records_progress_on_a_measure(demo_live, browser):
+    base = demo_live.url
+    measure = Measure.objects.get(
+        focus_area__action_plan__slug="handlingsplan-2023", focus_area__number="2.1", letter="a"
+    )
+    case = Case.objects.get(body__slug="fsu-bu", year=2023, number=9)
+    report = "Plan for overganger barn til voksen er lagt fram for FSU BU."
+
+    staff = browser.new_context().new_page()
+    staff.goto(base + "/konto/login/")
+    staff.fill("#id_login", "sekretariat")
+    staff.fill("#id_password", demo.DEMO_PASSWORD)
+    staff.click("main button[type=submit]")
+    staff.wait_for_url(re.compile(r".*/(?!konto/login).*"))
+
+    # From the overview to the plan, and on to measure 2.1 a).
+    staff.goto(base + "/forvaltning/troms-ofoten/")
+    staff.locator("main").get_by_role("link", name="Handlingsplaner").click()
+    staff.locator("main").get_by_role("link", name="Handlingsplan 2023", exact=True).click()
+    staff.locator(f"#tiltak-{measure.pk} a").click()
+    assert staff.url.endswith(reverse("manage:measure", args=["troms-ofoten", measure.pk]))
+
+    staff.select_option("select[name=status]", value="in_progress")
+    staff.fill("textarea[name=text]", report)
+    staff.select_option("select[name=case]", value=str(case.pk))
+    staff.fill("input[name=date]", "2023-05-12")
+    staff.click("main form button[type=submit]")
+    staff.wait_for_load_state()
+    assert staff.locator("table").filter(has_text=report).is_visible()
+    measure.refresh_from_db()
+    assert measure.status == "in_progress"
+    assert measure.progress_reports.get().case == case
+
+    visitor = browser.new_context().new_page()
+    assert visitor.goto(base + "/troms-ofoten/handlingsplaner/handlingsplan-2023/").status == 200
+    row = visitor.locator(f"#tiltak-{measure.pk}")
+    assert report in row.inner_text()
+    assert "FSU BU 09/23" in row.inner_text()
