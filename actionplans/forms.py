@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import Case
+from meetings.forms import CaseChoiceField
 
 from .models import Measure
 
@@ -13,21 +13,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class CaseChoiceField(forms.ModelChoiceField):
-    """One of the partnership's numbered cases, shown as “FSU BU 09/23 Title”."""
-
-    def __init__(self, *, partnership, **kwargs):
-        queryset = (
-            Case.objects.filter(body__partnership=partnership, number__isnull=False)
-            .select_related("body__partnership")
-            .order_by("-year", "body__short_name", "-number")
-        )
-        super().__init__(queryset=queryset, **kwargs)
-
-    def label_from_instance(self, case):
-        return f"{case.body.short_name} {case.case_number} {case.title}"
 
 
 class ActionPlanForm(forms.Form):

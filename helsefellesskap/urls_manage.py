@@ -19,8 +19,12 @@ urlpatterns = [
     path("<slug:partnership>/saker/<int:pk>/", meetings_manage.case_edit, name="case"),
     path("<slug:partnership>/saker/<int:pk>/vedtak/", meetings_manage.case_decision, name="case_decision"),
     path("<slug:partnership>/saker/<int:pk>/rettelse/", meetings_manage.case_amend, name="case_amend"),
-    path("<slug:partnership>/saker/<int:pk>/vedlegg/", meetings_manage.case_attachment, name="case_attachment"),
-    path("<slug:partnership>/saker/<int:pk>/returner/", meetings_manage.proposal_return, name="proposal_return"),
+    path(
+        "<slug:partnership>/saker/<int:pk>/vedlegg/", meetings_manage.case_attachment, name="case_attachment"
+    ),
+    path(
+        "<slug:partnership>/saker/<int:pk>/returner/", meetings_manage.proposal_return, name="proposal_return"
+    ),
     # Action plans
     path("<slug:partnership>/handlingsplaner/", actionplans_manage.action_plans, name="action_plans"),
     path("<slug:partnership>/handlingsplaner/<int:pk>/", actionplans_manage.action_plan, name="action_plan"),

@@ -52,18 +52,26 @@ class NewCaseForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Case.Kind.choices, initial=Case.Kind.DECISION)
 
 
-class FollowUpCaseForm(forms.Form):
-    previous = forms.ModelChoiceField(label=_("Earlier case to follow up"), queryset=Case.objects.none())
+class CaseChoiceField(forms.ModelChoiceField):
+    """One of the partnership's numbered cases, shown as “FSU BU 09/23 Title”."""
 
-    def __init__(self, *args, partnership, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["previous"].queryset = (
+    def __init__(self, *, partnership, **kwargs):
+        queryset = (
             Case.objects.filter(body__partnership=partnership, number__isnull=False)
             .select_related("body__partnership")
             .order_by("-year", "body__short_name", "-number")
         )
-        self.fields["previous"].label_from_instance = lambda case: (
-            f"{case.body.short_name} {case.case_number} {case.title}"
+        super().__init__(queryset=queryset, **kwargs)
+
+    def label_from_instance(self, case):
+        return f"{case.body.short_name} {case.case_number} {case.title}"
+
+
+class FollowUpCaseForm(forms.Form):
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["previous"] = CaseChoiceField(
+            partnership=partnership, label=_("Earlier case to follow up")
         )
 
 
@@ -140,10 +148,16 @@ class AmendForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("File"), help_text=_("PDF, Word, Excel, PowerPoint or an image, at most 25 MB."))
+    file = forms.FileField(
+        label=_("File"), help_text=_("PDF, Word, Excel, PowerPoint or an image, at most 25 MB.")
+    )
     title = forms.CharField(label=_("Title"), max_length=500, required=False)
-    exemption_basis = forms.ChoiceField(label=_("Exempt from public access"), choices=EXEMPTION_CHOICES, required=False)
+    exemption_basis = forms.ChoiceField(
+        label=_("Exempt from public access"), choices=EXEMPTION_CHOICES, required=False
+    )
 
 
 class ReturnProposalForm(forms.Form):
-    reason = forms.CharField(label=_("Why is the proposal returned?"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Why is the proposal returned?"), widget=forms.Textarea(attrs={"rows": 3})
+    )

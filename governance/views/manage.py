@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from actionplans.models import ActionPlan, Measure
 from governance import permissions
 from governance.history import latest_changes
 from governance.models import Partnership
@@ -83,17 +84,22 @@ def overview(request, partnership):
     )
 
 
-HISTORY_MODELS = {"sak": Case, "mote": Meeting}
+# URL word → (model, path from it to its partnership).
+HISTORY_MODELS = {
+    "sak": (Case, "body__partnership"),
+    "mote": (Meeting, "body__partnership"),
+    "handlingsplan": (ActionPlan, "partnership"),
+    "tiltak": (Measure, "focus_area__action_plan__partnership"),
+}
 
 
 @secretariat_required
 @require_safe
 def history(request, partnership, kind, pk):
-    model = HISTORY_MODELS.get(kind)
-    if model is None:
+    if kind not in HISTORY_MODELS:
         raise Http404
-    lookup = "body__partnership" if model in (Case, Meeting) else "partnership"
-    obj = get_object_or_404(model.objects.select_related("body__partnership"), pk=pk, **{lookup: partnership})
+    model, lookup = HISTORY_MODELS[kind]
+    obj = get_object_or_404(model, pk=pk, **{lookup: partnership})
     records = list(latest_changes(obj, limit=100))
     # Newest first: each record's previous version is the next one in the list.
     rows = [

@@ -63,3 +63,47 @@ def test_workspace_pages_have_bounded_queries(demo_data, django_assert_max_num_q
     for name, url in manage_urls(demo_data).items():
         with django_assert_max_num_queries(40, info=name):
             assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_workspace_query_counts_do_not_grow_with_cases(demo_data):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.portal.test_pages import _grow_meeting
+
+    client = client_for("secretariat")
+    urls = manage_urls(demo_data)
+
+    def counts():
+        result = {}
+        for name, url in urls.items():
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            result[name] = len(ctx)
+        return result
+
+    client.get("/")
+    before = counts()
+    _grow_meeting(demo_data["may_meeting"], 30)
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_history_of_plans_and_measures_only_in_own_partnership(demo_data):
+    from actionplans.models import ActionPlan, Measure
+
+    plan = ActionPlan.objects.get(partnership__slug="troms-ofoten")
+    measure = Measure.objects.filter(focus_area__action_plan=plan).first()
+    client = client_for("secretariat")
+    for kind, obj in (("handlingsplan", plan), ("tiltak", measure)):
+        response = client.get(reverse("manage:history", args=["troms-ofoten", kind, obj.pk]))
+        assert response.status_code == 200
+        assert "Demodata fra seed-dokumentene" in response.content.decode()
+        assert (
+            client_for("other_secretariat")
+            .get(reverse("manage:history", args=["troms-ofoten", kind, obj.pk]))
+            .status_code
+            == 404
+        )
+    assert client.get(reverse("manage:history", args=["troms-ofoten", "ukjent", 1])).status_code == 404

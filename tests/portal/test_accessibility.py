@@ -58,7 +58,15 @@ def test_axe_finds_no_wcag_a_or_aa_violation(demo_live, browser):
     page.fill("#id_password", demo.DEMO_PASSWORD)
     page.click("main button[type=submit]")
     page.set_viewport_size({"width": 375, "height": 800})
-    for url in ("/troms-ofoten/fsu-bu/", PAGE_TYPES["meeting"]):
+    from governance.models import Body
+
+    fsu_bu = Body.objects.get(partnership__slug="troms-ofoten", slug="fsu-bu")
+    for url in (
+        "/troms-ofoten/fsu-bu/",
+        PAGE_TYPES["meeting"],
+        "/min-side/",
+        f"/min-side/foresla-sak/{fsu_bu.pk}/",
+    ):
         page.goto(demo_live.url + url)
         results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         problems += [f"member {url}: {v['id']}" for v in results.response["violations"]]

@@ -37,6 +37,8 @@ def urls(demo):
         "action plan": ("/troms-ofoten/handlingsplaner/handlingsplan-2023/", ALL),
         "accessibility": ("/tilgjengelighet/", ALL),
         "login": ("/konto/login/", {"visitor"}),
+        "my page": ("/min-side/", ALL - {"visitor"}),
+        "propose a case": (f"/min-side/foresla-sak/{notice.body_id}/", {"member", "leader"}),
         "no such meeting": ("/troms-ofoten/fsu-bu/moter/2023-05-13/", set()),
         "bad date": ("/troms-ofoten/fsu-bu/moter/2023-13-45/", set()),
         "no such case": ("/troms-ofoten/fsu-bu/saker/2023/99/", set()),
@@ -55,6 +57,8 @@ def test_access_matrix(demo_data):
             expected = 200 if persona in allowed else 404
             if name == "login" and persona != "visitor":
                 expected = 302  # logged-in users are sent on
+            if name in ("my page", "propose a case") and persona == "visitor":
+                expected = 302  # asked to log in
             if status != expected:
                 failures.append(f"{persona:18} {name:24} {url}: {status} (expected {expected})")
     assert not failures, "\n".join(failures)
