@@ -1103,7 +1103,22 @@ def proposal_return(*, case: Case, reason: str, by) -> Case:
         fresh.version += 1
         _validated(fresh)
         save_with_history(fresh, reason=_("Proposal returned: %(reason)s") % {"reason": reason}, by=by)
+        transaction.on_commit(lambda: _tell_proposer(fresh))
     return fresh
+
+
+def _tell_proposer(case: Case) -> None:
+    """E-mail the member who proposed a case that it was returned, and why."""
+    user = case.proposed_by
+    address = getattr(getattr(user, "person", None), "email", "") or getattr(user, "email", "")
+    if not address:
+        return
+    subject = _("Your case proposal to %(body)s") % {"body": case.body.name}
+    text = _(
+        "The secretariat has returned your proposal “%(title)s”.\n\nReason: %(reason)s\n\n"
+        "You can see your proposals at %(url)s"
+    ) % {"title": case.title, "reason": case.return_reason, "url": _site_url() + "/min-side/"}
+    mail.EmailMessage(subject, text, to=[address]).send()
 
 
 def proposals_waiting(partnership):

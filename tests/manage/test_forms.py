@@ -131,3 +131,24 @@ def test_member_proposes_on_the_form_and_bad_input_keeps_the_text(demo_data):
     assert Case.objects.filter(title="Ny sak", intake_status="proposed", meeting__isnull=True).exists()
     for persona in ("visitor", "other_secretariat"):
         assert client_for(persona).get(url).status_code in (302, 404)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_returned_proposal_is_e_mailed_to_the_proposer(demo_data):
+    from django.contrib.auth import get_user_model
+    from django.core import mail
+
+    from governance.models import Person
+
+    member = get_user_model().objects.get(username="medlem")
+    Person.objects.filter(user=member).update(email="demo.medlem@example.org")
+    body = Body.objects.get(partnership__slug="troms-ofoten", slug="fsu-bu")
+    case = services.proposal_submit(
+        body=body, title="Innmeldt sak", origin="Demo Medlem", background="Bakgrunn", proposal="", by=member
+    )
+    mail.outbox.clear()
+    secretariat = get_user_model().objects.get(username="sekretariat")
+    services.proposal_return(case=case, reason="Hører hjemme i SSU", by=secretariat)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["demo.medlem@example.org"]
+    assert "Hører hjemme i SSU" in mail.outbox[0].body
