@@ -15,9 +15,6 @@ class BodyQuerySet(models.QuerySet):
     def published(self):
         return self
 
-    def in_partnership(self, partnership):
-        return self.filter(partnership=partnership)
-
 
 class MembershipQuerySet(models.QuerySet):
     def current(self, *, on: date | None = None):

@@ -55,9 +55,6 @@ class CaseQuerySet(models.QuerySet):
             ),
         )
 
-    def for_listing(self):
-        return self.select_related("body__partnership", "meeting")
-
 
 class MinutesQuerySet(models.QuerySet):
     def published(self):

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from governance import permissions
 from governance.models import Partnership
 from meetings.models import Case
 
@@ -27,7 +28,7 @@ def plan_with_structure(user, *, partnership, slug) -> ActionPlan:
     try:
         return (
             ActionPlan.objects.visible_to(user)
-            .select_related("partnership", "adopted_by__body__partnership", "adopted_by__meeting")
+            .select_related("partnership", "adopted_by__body__partnership", "adopted_by__meeting__body")
             .prefetch_related(
                 "patient_groups", "focus_areas__goals", Prefetch("focus_areas__measures", measures)
             )
@@ -41,7 +42,7 @@ def plan_with_structure(user, *, partnership, slug) -> ActionPlan:
 def plan_detail(request, partnership, slug):
     plan = plan_with_structure(request.user, partnership=partnership, slug=slug)
     adopted_by = plan.adopted_by
-    if adopted_by is not None and not Case.objects.visible_to(request.user).filter(pk=adopted_by.pk).exists():
+    if adopted_by is not None and not permissions.can_view_case(request.user, adopted_by):
         adopted_by = None
     return render(
         request,
