@@ -1,9 +1,10 @@
 """The action plan status PDF, for the yearly report to the partnership meeting.
 
-Built like the meeting PDFs (meetings/pdf.py): HTML from templates/actionplans/pdf/, rendered
-to PDF/A-2a. The plan and its measures are public; the cases that reported on a measure are
-listed only when their agenda is public, and always under their shown title, so the document
-is the same for everyone and has one audience. Its version (meetings.pdf.fingerprint) is known
+Built like the meeting PDFs (meetings/pdf.py, on documents/pdf.py): HTML from
+templates/actionplans/pdf/, rendered to PDF/A-2a. The plan and its measures are public; the
+cases that reported on a measure are listed only when their agenda is public, and always under
+their shown title, so the document
+is the same for everyone and has one audience. Its version (documents.pdf.fingerprint) is known
 without building the HTML, so a stored file is served straight away.
 """
 
@@ -13,8 +14,8 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from documents.pdf import PUBLIC, PdfDocument, base_context, render_pdf
 from meetings.models import Case
-from meetings.pdf import PUBLIC, PdfDocument, base_context, render_pdf
 
 from .models import ActionPlan, Measure, ProgressReport
 

@@ -9,3 +9,7 @@ class ActionPlanQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         return self
+
+    def current(self, partnership):
+        """The partnership's newest plan (the one whose period starts last), or None."""
+        return self.filter(partnership=partnership).order_by("-period_start").first()

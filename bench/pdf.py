@@ -33,6 +33,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone, translation  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
+from documents import pdf as documents  # noqa: E402
 from meetings import pdf  # noqa: E402
 
 PARAGRAPH = (
@@ -133,11 +134,11 @@ def bench_document(label, build, meeting, name, repeat):
     ours, weasy, html_only = [], [], []
     for _ in range(repeat):
         started = time.perf_counter()
-        data = pdf.render_pdf(build(meeting, None).html)
+        data = documents.render_pdf(build(meeting, None).html)
         ours.append(time.perf_counter() - started)
         started = time.perf_counter()
-        HTML(string=html, base_url="hf-static:", url_fetcher=pdf.OwnFilesOnly()).write_pdf(
-            pdf_variant=pdf.PDF_VARIANT
+        HTML(string=html, base_url="hf-static:", url_fetcher=documents.OwnFilesOnly()).write_pdf(
+            pdf_variant=documents.PDF_VARIANT
         )
         weasy.append(time.perf_counter() - started)
         started = time.perf_counter()
@@ -146,7 +147,7 @@ def bench_document(label, build, meeting, name, repeat):
     ours_min, weasy_min, html_min = min(ours), min(weasy), min(html_only)
     pages = len(page_numbers(data))
     tracemalloc.start()
-    pdf.render_pdf(build(meeting, None).html)
+    documents.render_pdf(build(meeting, None).html)
     peak = tracemalloc.get_traced_memory()[1] / 1e6
     tracemalloc.stop()
     # Serving: the first request stores the PDF, the next ones only read it.
@@ -183,7 +184,7 @@ def main():
                 gc.collect()
                 rss = []
                 for _ in range(15):
-                    pdf.render_pdf(pdf.notice_document(meeting, None).html)
+                    documents.render_pdf(pdf.notice_document(meeting, None).html)
                     gc.collect()
                     rss.append(rss_mb())
                 print(

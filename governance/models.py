@@ -74,7 +74,7 @@ class Partnership(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("governance:partnership", args=[self.slug])
+        return reverse("portal:partnership", args=[self.slug])
 
     def format_case_number(self, number: int, year: int) -> str:
         if self.case_number_style == self.CaseNumberStyle.DASH_FULL_YEAR:
@@ -199,7 +199,7 @@ class Body(models.Model):
         return f"{self.name} ({self.partnership.short_name or self.partnership.name})"
 
     def get_absolute_url(self):
-        return reverse("governance:body", args=[self.partnership.slug, self.slug])
+        return reverse("portal:body", args=[self.partnership.slug, self.slug])
 
 
 class Person(models.Model):

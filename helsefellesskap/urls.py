@@ -12,13 +12,13 @@ admin.site.site_header = "Helsefellesskap"
 admin.site.site_title = "Helsefellesskap"
 
 urlpatterns = [
-    path("", include("meetings.urls_pdf")),
+    path("", include("portal.urls_pdf")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("konto/", include("allauth.urls")),
-    path("forvaltning/", include("helsefellesskap.urls_manage")),
+    path("forvaltning/", include("portal.urls_manage")),
     path("min-side/", include("meetings.urls_members")),
     path("", include("meetings.urls")),
     path("", include("actionplans.urls")),
-    path("", include("governance.urls")),
+    path("", include("portal.urls")),
 ]

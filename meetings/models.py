@@ -19,24 +19,13 @@ from simple_history.models import HistoricalRecords
 
 from governance.models import Body, Organisation, PatientGroup, Person
 
+from . import lifecycle
 from .querysets import AttachmentQuerySet, CaseQuerySet, MeetingQuerySet, MinutesQuerySet
 
 
 class Meeting(models.Model):
-    class Status(models.TextChoices):
-        PLANNED = "planned", _("planned")
-        NOTICE_ISSUED = "notice_issued", _("notice issued")
-        HELD = "held", _("held")
-        MINUTES_APPROVED = "minutes_approved", _("minutes approved")
-        MINUTES_PUBLISHED = "minutes_published", _("minutes published")
-
-    # Statuses in which the notice and agenda are public.
-    AGENDA_PUBLIC_STATUSES = (
-        Status.NOTICE_ISSUED,
-        Status.HELD,
-        Status.MINUTES_APPROVED,
-        Status.MINUTES_PUBLISHED,
-    )
+    # The statuses and what each allows live in meetings/lifecycle.py, the one table.
+    Status = lifecycle.Status
 
     # PROTECT: a body with meetings on record cannot be deleted.
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("body"))
@@ -88,13 +77,37 @@ class Meeting(models.Model):
         day = timezone.localtime(self.start).date().isoformat()
         return reverse("meetings:meeting", args=[self.body.partnership.slug, self.body.slug, day])
 
+    # What the lifecycle allows now, for templates and services (meetings/lifecycle.py).
     @property
     def agenda_is_public(self) -> bool:
-        return self.status in self.AGENDA_PUBLIC_STATUSES
+        return lifecycle.rules(self).agenda_public
 
     @property
     def minutes_are_public(self) -> bool:
-        return self.status == self.Status.MINUTES_PUBLISHED
+        return lifecycle.rules(self).minutes_public
+
+    @property
+    def notice_is_issued(self) -> bool:
+        return lifecycle.notice_is_issued(self)
+
+    @property
+    def can_edit_agenda(self) -> bool:
+        return lifecycle.can_edit_agenda(self)
+
+    @property
+    def is_locked(self) -> bool:
+        return lifecycle.is_locked(self)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return lifecycle.is_cancelled(self)
+
+    @property
+    def status_tag(self) -> str:
+        return lifecycle.rules(self).tag
+
+    def allows(self, transition: str) -> bool:
+        return lifecycle.allows(self, transition)
 
 
 class Case(models.Model):

@@ -1,10 +1,11 @@
-"""Querysets for meetings and cases; every rule comes from governance.permissions."""
+"""Querysets for meetings and cases; every rule comes from meetings.permissions and the lifecycle."""
 
 from django.db import models
 from django.db.models import BooleanField, Value, When
 from django.db.models import Case as Conditional
 
-from governance import permissions
+from . import permissions
+from .lifecycle import AGENDA_PUBLIC_STATUSES, MINUTES_PUBLIC_STATUSES
 
 
 def _flag(condition) -> Conditional:
@@ -15,13 +16,13 @@ def _flag(condition) -> Conditional:
 class MeetingQuerySet(models.QuerySet):
     def published(self):
         """Meetings whose notice and agenda are public."""
-        return self.filter(status__in=permissions.AGENDA_PUBLIC_STATUSES)
+        return self.filter(status__in=AGENDA_PUBLIC_STATUSES)
 
     def visible_to(self, user):
         return self.filter(permissions.meeting_visible_q(user))
 
     def with_minutes_published(self):
-        return self.filter(status=permissions.MINUTES_PUBLIC_STATUS)
+        return self.filter(status__in=MINUTES_PUBLIC_STATUSES)
 
     def upcoming(self, *, now=None):
         from django.utils import timezone
@@ -36,7 +37,7 @@ class MeetingQuerySet(models.QuerySet):
 class CaseQuerySet(models.QuerySet):
     def published(self):
         """Cases on a published agenda (content may still be exempt)."""
-        return self.filter(meeting__status__in=permissions.AGENDA_PUBLIC_STATUSES)
+        return self.filter(meeting__status__in=AGENDA_PUBLIC_STATUSES)
 
     def visible_to(self, user):
         """Cases the user may see listed, under their shown title."""
@@ -58,7 +59,7 @@ class CaseQuerySet(models.QuerySet):
 
 class MinutesQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(meeting__status=permissions.MINUTES_PUBLIC_STATUS, published_at__isnull=False)
+        return self.filter(meeting__status__in=MINUTES_PUBLIC_STATUSES, published_at__isnull=False)
 
     def visible_to(self, user):
         return self.filter(permissions.minutes_visible_q(user, "meeting__"))
@@ -67,9 +68,7 @@ class MinutesQuerySet(models.QuerySet):
 class AttachmentQuerySet(models.QuerySet):
     def published(self):
         """Attachments whose file the public may open."""
-        return self.filter(
-            case__meeting__status__in=permissions.AGENDA_PUBLIC_STATUSES, exempt=False, case__exempt=False
-        )
+        return self.filter(case__meeting__status__in=AGENDA_PUBLIC_STATUSES, exempt=False, case__exempt=False)
 
     def visible_to(self, user):
         """Attachments listed by title (exempt ones too, with their basis)."""

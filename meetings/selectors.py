@@ -4,8 +4,7 @@ import datetime as dt
 
 from django.db.models import Prefetch
 
-from governance import permissions
-
+from . import permissions
 from .models import Attachment, Attendance, Case, FollowUp, Meeting
 
 CASE_PAPER_RELATIONS = (
@@ -109,3 +108,24 @@ def earlier_handlings(user, case, *, depth=10):
     }
     chain = [visible[pk] for pk in ids if pk in visible]
     return list(reversed(chain))
+
+
+def upcoming_meetings(user, *, partnership=None, body=None, limit=6):
+    meetings = Meeting.objects.visible_to(user).upcoming().select_related("body__partnership")
+    if partnership is not None:
+        meetings = meetings.filter(body__partnership=partnership)
+    if body is not None:
+        meetings = meetings.filter(body=body)
+    return list(meetings.filter(cancelled_at__isnull=True)[:limit])
+
+
+def latest_decisions(user, *, partnership, limit=5):
+    """Decided cases whose decision the user may read, newest first."""
+    return list(
+        Case.objects.visible_to(user)
+        .with_access(user)
+        .filter(body__partnership=partnership, decision_visible=True, number__isnull=False)
+        .exclude(decision="")
+        .select_related("body__partnership", "meeting")
+        .order_by("-meeting__start", "order")[:limit]
+    )

@@ -384,7 +384,7 @@ def notice_recipients(meeting: Meeting) -> list[str]:
 
 
 def _site_url() -> str:
-    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return settings.SITE_URL
 
 
 def _send_notice(meeting: Meeting, cases: list[Case]) -> int:
@@ -537,7 +537,6 @@ def case_update(
     reason: str = "",
     sections: list[dict] | None = None,
     patient_groups: Iterable | None = None,
-    measures: Iterable | None = None,
     **fields,
 ) -> Case:
     """Save the case paper, refusing a save made from an older version than the current one."""
@@ -574,13 +573,6 @@ def case_update(
             _replace_sections(fresh, sections, by=by, reason=text)
         if patient_groups is not None:
             fresh.patient_groups.set(patient_groups)
-        if measures is not None:
-            measures = list(measures)
-            for measure in measures:
-                _check_same_partnership(
-                    measure.focus_area.action_plan.partnership_id, partnership, _("The measure")
-                )
-            fresh.measures.set(measures)
     return fresh
 
 

@@ -14,8 +14,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-DEFAULT_MAX_BYTES = 25 * 1024 * 1024
-
 # Extension → the content kind it must have.
 EXTENSION_KINDS = {
     "pdf": "pdf",
@@ -37,7 +35,7 @@ _OOXML_FOLDERS = {"word/": "docx", "xl/": "xlsx", "ppt/": "pptx"}
 
 
 def max_bytes() -> int:
-    return getattr(settings, "ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES)
+    return settings.ATTACHMENT_MAX_BYTES
 
 
 def _format_megabytes(size: int) -> str:

@@ -9,7 +9,6 @@ urlpatterns = [
     path("kalender/", public.calendar, name="calendar"),
     path("sok/", public.search, name="search"),
     path("vedlegg/<int:pk>/", public.attachment_download, name="attachment"),
-    path("<slug:partnership>/saker/", public.case_list, name="case_list"),
     path("<slug:partnership>/kalender/", public.calendar, name="partnership_calendar"),
     path("<slug:partnership>/kalender.ics", feeds.partnership_calendar, name="partnership_ics"),
     path("<slug:partnership>/referater.atom", feeds.MinutesFeed(), name="minutes_feed"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from governance.views.manage import secretariat_required
+from governance.decorators import secretariat_required
 
 from .. import services
 from ..forms import ActionPlanForm, AdoptionForm, FocusAreaForm, MeasureRowsForm, ProgressReportForm

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_safe
 
 from actionplans import pdf
 from actionplans.models import ActionPlan
-from meetings.views.pdf import pdf_response
+from documents.http import pdf_response
 
 
 @require_safe

@@ -5,8 +5,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from governance import permissions
 from governance.models import Partnership
+from meetings import permissions
 from meetings.models import Case
 
 from ..models import ActionPlan, Measure, ProgressReport

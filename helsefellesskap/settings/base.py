@@ -47,6 +47,7 @@ LOCAL_APPS = [
     "governance",
     "meetings",
     "actionplans",
+    "portal",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -117,6 +118,12 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Stored PDFs, one file per document, audience and version (documents/pdf.py).
+PDF_CACHE_ROOT = Path(os.environ.get("DJANGO_PDF_CACHE_ROOT", MEDIA_ROOT / "pdf"))
+# The largest attachment the workspace accepts (meetings/uploads.py).
+ATTACHMENT_MAX_BYTES = int(os.environ.get("DJANGO_ATTACHMENT_MAX_BYTES", str(25 * 1024 * 1024)))
+# The portal's address as its users reach it, for the links in e-mails; production requires it.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",

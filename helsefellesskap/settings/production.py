@@ -12,6 +12,12 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "")
+# Links in notice e-mails must point at the real address, never at a developer's machine.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
+if not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured(
+        "DJANGO_SITE_URL must be set in production to the https address, e.g. https://hf.example.org"
+    )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from governance.decorators import secretariat_required
 from governance.models import Person
-from governance.views.manage import secretariat_required
 
 from .. import services
 from ..forms import (

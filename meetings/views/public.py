@@ -2,20 +2,15 @@
 
 import datetime as dt
 
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from governance import permissions
 from governance.models import Body, Partnership
 
-from .. import selectors
-from ..filters import CaseFilter
+from .. import permissions, selectors
 from ..models import Attachment, Case, Meeting
-
-CASES_PER_PAGE = 25
 
 
 def _parse_day(value: str) -> dt.date:
@@ -64,36 +59,6 @@ def case_detail(request, partnership, body, year, number):
             "case": case,
             "meeting": case.meeting,
             "earlier": selectors.earlier_handlings(user, case),
-        },
-    )
-
-
-@require_safe
-def case_list(request, partnership):
-    partnership = get_object_or_404(Partnership, slug=partnership)
-    user = request.user
-    visible = (
-        Case.objects.visible_to(user)
-        .with_access(user)
-        .filter(body__partnership=partnership, number__isnull=False)
-        .select_related("body__partnership", "meeting__body__partnership")
-    )
-    years = sorted(set(visible.values_list("year", flat=True)), reverse=True)
-    case_filter = CaseFilter(
-        request.GET or None, visible, partnership=partnership, years=years, request=request
-    )
-    cases = case_filter.qs.order_by("-year", "-number").distinct()
-    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("side"))
-    query = request.GET.copy()
-    query.pop("side", None)
-    return render(
-        request,
-        "meetings/case_list.html",
-        {
-            "partnership": partnership,
-            "filter": case_filter,
-            "page": page,
-            "query": query.urlencode(),
         },
     )
 

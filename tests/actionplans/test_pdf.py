@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from actionplans import pdf as plan_pdf_module
-from meetings import pdf
+from documents import pdf
 from tests import pdftools
 from tests.pdftools import demo_data  # noqa: F401 - a module-scoped fixture
 

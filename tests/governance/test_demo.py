@@ -10,9 +10,9 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from actionplans.models import ActionPlan, FocusArea, Measure
-from governance import demo
 from governance.models import Body, Membership, Organisation, Partnership, PatientGroup, Person
 from meetings.models import Attachment, Attendance, Case, FollowUp, Meeting, Minutes
+from portal import demo
 
 pytestmark = pytest.mark.django_db
 

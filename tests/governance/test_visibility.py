@@ -1,13 +1,14 @@
 """The openness table of DOMAIN.md, for every persona × meeting state × exemption.
 
 Each expectation is written out here by hand from the table, not derived from
-the code under test. Both the object checks in governance.permissions and the
+the code under test. Both the object checks in meetings.permissions and the
 querysets (`visible_to`, `readable_by`, `with_access`) must give it.
 """
 
 import pytest
 
 from governance import permissions
+from meetings import permissions as access
 from meetings.models import Attachment, Attendance, Case, Meeting, Minutes
 from tests.conftest import PERSONAS
 from tests.meetings import factories as mf
@@ -66,12 +67,12 @@ def test_visibility_matrix(world, persona, state, exempt):
     decision = content and minutes
 
     # Object checks.
-    assert permissions.can_view_meeting(user, meeting) is meeting_visible
-    assert permissions.can_view_case(user, case) is meeting_visible
-    assert permissions.can_read_case(user, case) is content
-    assert permissions.can_view_minutes(user, meeting) is minutes
-    assert permissions.can_view_decision(user, case) is decision
-    assert permissions.can_read_attachment(user, attachment) is content
+    assert access.can_view_meeting(user, meeting) is meeting_visible
+    assert access.can_view_case(user, case) is meeting_visible
+    assert access.can_read_case(user, case) is content
+    assert access.can_view_minutes(user, meeting) is minutes
+    assert access.can_view_decision(user, case) is decision
+    assert access.can_read_attachment(user, attachment) is content
 
     # The querysets agree with the checks.
     permissions.forget(user)
@@ -110,8 +111,8 @@ def test_exempt_attachment_on_open_case_is_listed_but_not_readable(world):
     attachment = mf.attachment(case, exempt=True)
     for persona in PERSONAS:
         user = world.users[persona]
-        assert permissions.can_read_case(user, case) is True
-        assert permissions.can_read_attachment(user, attachment) is (persona in EXEMPT_READERS), persona
+        assert access.can_read_case(user, case) is True
+        assert access.can_read_attachment(user, attachment) is (persona in EXEMPT_READERS), persona
         assert Attachment.objects.visible_to(user).filter(pk=attachment.pk).exists()
 
 
@@ -122,19 +123,19 @@ def test_referent_of_the_meeting_reads_draft_minutes(world):
     mf.minutes(meeting, text="Utkast")
     member = world.people["member"]
     user = member.user
-    assert permissions.can_view_minutes(user, meeting) is False
+    assert access.can_view_minutes(user, meeting) is False
     assert not Minutes.objects.visible_to(user).exists()
 
     Attendance.objects.create(meeting=meeting, person=member, is_referent=True)
     permissions.forget(user)
-    assert permissions.can_view_minutes(user, meeting) is True
+    assert access.can_view_minutes(user, meeting) is True
     assert Minutes.objects.visible_to(user).filter(meeting=meeting).count() == 1
 
     # Taking the minutes in one body gives nothing in another.
     other = mf.meeting(world.other_body_same_partnership, status=S.HELD)
     mf.minutes(other, text="Annet utkast")
     Attendance.objects.create(meeting=other, person=member, is_referent=True)
-    assert permissions.can_view_minutes(user, other) is False
+    assert access.can_view_minutes(user, other) is False
 
 
 @pytest.mark.django_db
@@ -143,7 +144,7 @@ def test_proposed_case_without_meeting_is_for_the_secretariat_only(world):
     for persona in PERSONAS:
         user = world.users[persona]
         expected = persona == "secretariat"
-        assert permissions.can_view_case(user, case) is expected, persona
+        assert access.can_view_case(user, case) is expected, persona
         assert Case.objects.visible_to(user).filter(pk=case.pk).exists() is expected, persona
 
 
@@ -151,7 +152,7 @@ def test_proposed_case_without_meeting_is_for_the_secretariat_only(world):
 def test_superuser_sees_everything_and_inactive_user_is_a_visitor(world, django_user_model):
     meeting, case, _ = build(world, S.PLANNED, exempt=True)
     admin = django_user_model.objects.create_superuser("root", password="x")
-    assert permissions.can_read_case(admin, case)
+    assert access.can_read_case(admin, case)
     assert Case.objects.readable_by(admin).filter(pk=case.pk).exists()
     assert permissions.is_secretariat(admin, world.other_partnership)
 
@@ -159,7 +160,7 @@ def test_superuser_sees_everything_and_inactive_user_is_a_visitor(world, django_
     leader.is_active = False
     leader.save()
     permissions.forget(leader)
-    assert permissions.can_view_meeting(leader, meeting) is False
+    assert access.can_view_meeting(leader, meeting) is False
 
 
 @pytest.mark.django_db
@@ -187,9 +188,7 @@ def test_private_meeting_details_only_for_members_and_secretariat(world):
     )
     allowed = {"member", "leader", "referent", "secretariat"}
     for persona in PERSONAS:
-        assert permissions.can_view_meeting_private_details(world.users[persona], meeting) is (
-            persona in allowed
-        )
+        assert access.can_view_meeting_private_details(world.users[persona], meeting) is (persona in allowed)
 
 
 @pytest.mark.django_db

@@ -12,9 +12,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from governance import demo
 from governance.models import Body, Person
 from meetings.models import Case, Meeting
+from portal import demo
 
 
 @pytest.fixture

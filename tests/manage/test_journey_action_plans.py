@@ -5,8 +5,8 @@ import re
 from django.urls import reverse
 
 from actionplans.models import Measure
-from governance import demo
 from meetings.models import Case
+from portal import demo
 
 
 def test_secretariat_records_progress_on_a_measure(demo_live, browser):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
+from documents import pdf as documents
 from governance.models import Body
 from meetings import pdf
 from meetings.models import Case, CaseSection, Meeting
@@ -163,7 +164,8 @@ def test_public_pdf_never_served_from_the_members_file(docs):
 def no_html():
     """Patches that fail the test if a document's HTML is built or rendered."""
     stack = contextlib.ExitStack()
-    stack.enter_context(mock.patch.object(pdf, "render_pdf", side_effect=AssertionError("rendered again")))
+    rendered = AssertionError("rendered again")
+    stack.enter_context(mock.patch.object(documents, "render_pdf", side_effect=rendered))
     for builder in ("render_to_string", "notice_html", "protocol_html", "case_html", "_cases_for"):
         stack.enter_context(mock.patch.object(pdf, builder, side_effect=AssertionError(f"{builder} called")))
     return stack
@@ -217,7 +219,9 @@ def test_an_edited_section_is_served_in_a_new_file(docs):
     response = get("visitor", "pdf:case", **kwargs)
     assert response["ETag"] != old_response["ETag"]
     assert "tillegg-etter-endring" in pdftools.text(body_of(response))
-    files = sorted(path.name for path in (pdf.pdf_cache_root() / "case" / str(section.case_id)).iterdir())
+    files = sorted(
+        path.name for path in (documents.pdf_cache_root() / "case" / str(section.case_id)).iterdir()
+    )
     assert len(files) == 2 and all(name.startswith("public-") for name in files)
 
 
@@ -226,7 +230,7 @@ def test_public_and_member_files_are_apart(docs):
     assert public.startswith('"public-') and member.startswith('"member-')
     meeting_dir = next(
         path
-        for path in (pdf.pdf_cache_root() / "notice").iterdir()
+        for path in (documents.pdf_cache_root() / "notice").iterdir()
         if any(name.name.startswith("member-") for name in path.iterdir())
     )
     names = {path.name for path in meeting_dir.iterdir()}
@@ -240,7 +244,7 @@ def test_the_version_follows_language_and_audience(docs):
     with override("en"):
         en = pdf.notice_document(meeting, None)
     assert nb.version != en.version
-    assert nb.audience == pdf.PUBLIC
+    assert nb.audience == documents.PUBLIC
 
 
 @pytest.mark.parametrize(
@@ -269,10 +273,10 @@ def test_draft_notice_is_hidden_from_visitors_and_members(docs):
     assert get("visitor", "pdf:notice", **kwargs).status_code == 404
     assert get("member", "pdf:notice", **kwargs).status_code == 404
     assert get("other_secretariat", "pdf:notice", **kwargs).status_code == 404
-    with mock.patch.object(pdf, "stored_pdf", side_effect=AssertionError("a draft was stored")):
+    with mock.patch.object(documents, "stored_pdf", side_effect=AssertionError("a draft was stored")):
         response = get("secretariat", "pdf:notice", **kwargs)
     assert response.status_code == 200 and response["Cache-Control"].startswith("private")
-    meeting_dir = pdf.pdf_cache_root() / "notice" / str(draft.pk)
+    meeting_dir = documents.pdf_cache_root() / "notice" / str(draft.pk)
     assert not meeting_dir.exists() or not any(meeting_dir.iterdir())
 
 
@@ -301,7 +305,7 @@ def test_query_count_of_a_cached_document(docs, persona, django_assert_max_num_q
 
 
 def test_url_fetcher_reads_only_our_files():
-    fetcher = pdf.OwnFilesOnly()
+    fetcher = documents.OwnFilesOnly()
     assert fetcher.fetch("hf-static:pdf/print.css").read().startswith(b"/*")
     assert fetcher.fetch("hf-font:SourceSansPro-Regular.ttf").read()[:4] == b"\x00\x01\x00\x00"
     for url in ("http://example.org/x.png", "file:///etc/passwd", "hf-font:../../x", "data:text/plain,x"):

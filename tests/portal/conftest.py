@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from governance import demo
 from meetings.models import Case, Meeting, Minutes
+from portal import demo
 
 # Persona → demo login (None: a visitor who is not logged in).
 PERSONA_LOGINS = {

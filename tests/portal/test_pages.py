@@ -15,7 +15,7 @@ EXEMPT_READERS = {"member", "leader", "secretariat"}
 def urls(demo):
     notice, draft, exempt = demo["notice_meeting"], demo["draft_meeting"], demo["exempt_case"]
     return {
-        "home": (reverse("governance:home"), ALL),
+        "home": (reverse("portal:home"), ALL),
         "partnership": ("/troms-ofoten/", ALL),
         "body": ("/troms-ofoten/fsu-bu/", ALL),
         "meeting held": ("/troms-ofoten/fsu-bu/moter/2023-05-12/", ALL),

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from governance import demo
+from portal import demo
 
 
 class Command(BaseCommand):

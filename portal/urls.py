@@ -1,12 +1,15 @@
+"""Public pages that span apps: the front page, partnerships, bodies, the case list."""
+
 from django.urls import path
 
 from .views import public
 
-app_name = "governance"
+app_name = "portal"
 
 urlpatterns = [
     path("", public.home, name="home"),
     path("tilgjengelighet/", public.accessibility_statement, name="accessibility"),
+    path("<slug:partnership>/saker/", public.case_list, name="case_list"),
     path("<slug:partnership>/", public.partnership_detail, name="partnership"),
     path("<slug:partnership>/<slug:body>/", public.body_detail, name="body"),
 ]

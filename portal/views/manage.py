@@ -1,7 +1,5 @@
 """The secretariat's workspace: only secretariat staff, each only in their own partnership."""
 
-from functools import wraps
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,24 +8,10 @@ from django.views.decorators.http import require_safe
 
 from actionplans.models import ActionPlan, Measure
 from governance import permissions
+from governance.decorators import secretariat_required
 from governance.history import latest_changes
 from governance.models import Partnership
 from meetings.models import Case, FollowUp, Meeting
-
-
-def secretariat_required(view):
-    """Log in first; then the partnership in the URL must be one the user is secretariat of (else 404)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, partnership, *args, **kwargs):
-        partnership = get_object_or_404(Partnership, slug=partnership)
-        if not permissions.can_manage(request.user, partnership):
-            raise Http404
-        request.partnership = partnership
-        return view(request, partnership, *args, **kwargs)
-
-    return wrapper
 
 
 @login_required
@@ -43,7 +27,7 @@ def workspace_home(request):
         raise Http404
     if len(partnerships) == 1:
         return redirect("manage:overview", partnerships[0].slug)
-    return render(request, "governance/manage/choose.html", {"partnerships": partnerships})
+    return render(request, "portal/manage/choose.html", {"partnerships": partnerships})
 
 
 @secretariat_required
@@ -71,7 +55,7 @@ def overview(request, partnership):
     )
     return render(
         request,
-        "governance/manage/overview.html",
+        "portal/manage/overview.html",
         {
             "partnership": partnership,
             "upcoming": upcoming,
@@ -108,6 +92,6 @@ def history(request, partnership, kind, pk):
     ]
     return render(
         request,
-        "governance/manage/history.html",
+        "portal/manage/history.html",
         {"partnership": partnership, "object": obj, "rows": rows},
     )

@@ -6,8 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actionplans.models import Measure
 from governance.models import Body, PatientGroup
-
-from .models import Case, CaseSection
+from meetings.models import Case, CaseSection
 
 
 class CaseFilter(django_filters.FilterSet):

@@ -3,15 +3,15 @@
 from django.urls import path
 
 from actionplans.views import manage as actionplans_manage
-from governance.views import manage as governance_manage
 from meetings.views import manage as meetings_manage
+from portal.views import manage as portal_manage
 
 app_name = "manage"
 
 urlpatterns = [
-    path("", governance_manage.workspace_home, name="home"),
-    path("<slug:partnership>/", governance_manage.overview, name="overview"),
-    path("<slug:partnership>/historikk/<str:kind>/<int:pk>/", governance_manage.history, name="history"),
+    path("", portal_manage.workspace_home, name="home"),
+    path("<slug:partnership>/", portal_manage.overview, name="overview"),
+    path("<slug:partnership>/historikk/<str:kind>/<int:pk>/", portal_manage.history, name="history"),
     path("<slug:partnership>/moter/nytt/", meetings_manage.meeting_create, name="meeting_create"),
     path("<slug:partnership>/moter/<int:pk>/", meetings_manage.meeting_detail, name="meeting"),
     path("<slug:partnership>/moter/<int:pk>/oppmote/", meetings_manage.attendance, name="attendance"),

@@ -1,0 +1,137 @@
+"""A meeting's lifecycle, in one table: its statuses, what each allows, and the transitions.
+
+Services refuse through `check()` before they change a meeting (Wagtail's check-then-execute);
+querysets and permissions filter on the status tuples below; templates ask the meeting
+(`meeting.can_edit_agenda`, `meeting.is_locked`, …), which asks this module. No other module
+spells a status.
+
+planned ─issue_notice─▶ notice_issued ─mark_held─▶ held
+                           │                        │
+                           └──approve_minutes───────┴─▶ minutes_approved ─publish_minutes─▶ minutes_published
+
+A planned meeting or one whose notice is issued can be cancelled (`cancel`): it keeps its status
+(so a cancelled meeting whose notice was public stays public, marked as cancelled) and gets
+`cancelled_at`; a cancelled meeting allows no further transition and no agenda changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    NOTICE_ISSUED = "notice_issued", _("notice issued")
+    HELD = "held", _("held")
+    MINUTES_APPROVED = "minutes_approved", _("minutes approved")
+    MINUTES_PUBLISHED = "minutes_published", _("minutes published")
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What a status allows."""
+
+    agenda_public: bool  # the notice and agenda are public (DOMAIN.md's openness table)
+    minutes_public: bool  # the minutes and decisions are public
+    notice_issued: bool  # numbers are fixed; a change is recorded as "changed after the notice"
+    agenda_editable: bool  # cases may be added, moved, edited, removed; decisions recorded
+    locked: bool  # the minutes are approved: only a correction with a reason changes anything
+    tag: str  # the style of the status label: "warning", "accent", "success" or ""
+
+
+RULES: dict[str, Rules] = {
+    Status.PLANNED: Rules(False, False, False, True, False, "warning"),
+    Status.NOTICE_ISSUED: Rules(True, False, True, True, False, "accent"),
+    Status.HELD: Rules(True, False, True, True, False, ""),
+    Status.MINUTES_APPROVED: Rules(True, False, True, False, True, ""),
+    Status.MINUTES_PUBLISHED: Rules(True, True, True, False, True, "success"),
+}
+
+AGENDA_PUBLIC_STATUSES = tuple(status for status, rules in RULES.items() if rules.agenda_public)
+MINUTES_PUBLIC_STATUSES = tuple(status for status, rules in RULES.items() if rules.minutes_public)
+LOCKED_STATUSES = tuple(status for status, rules in RULES.items() if rules.locked)
+UNFINISHED_STATUSES = tuple(status for status in RULES if status not in MINUTES_PUBLIC_STATUSES)
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: tuple[str, ...]
+    target: str | None  # None: the status stays (cancel)
+    refusal: str  # why it is refused from any other status
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition(
+            "issue_notice",
+            (Status.PLANNED,),
+            Status.NOTICE_ISSUED,
+            _("The notice of this meeting has already been issued."),
+        ),
+        Transition(
+            "mark_held",
+            (Status.NOTICE_ISSUED,),
+            Status.HELD,
+            _("Only a meeting whose notice is issued can be marked as held."),
+        ),
+        Transition(
+            "approve_minutes",
+            (Status.NOTICE_ISSUED, Status.HELD),
+            Status.MINUTES_APPROVED,
+            _("Minutes can be approved once the notice of the meeting is issued."),
+        ),
+        Transition(
+            "publish_minutes",
+            (Status.MINUTES_APPROVED,),
+            Status.MINUTES_PUBLISHED,
+            _("Minutes must be approved before they are published."),
+        ),
+        Transition(
+            "cancel",
+            (Status.PLANNED, Status.NOTICE_ISSUED),
+            None,
+            _("Only a meeting that has not been held can be cancelled."),
+        ),
+    )
+}
+
+
+def rules(meeting) -> Rules:
+    return RULES[meeting.status]
+
+
+def is_cancelled(meeting) -> bool:
+    return meeting.cancelled_at is not None
+
+
+def allows(meeting, name: str) -> bool:
+    """Whether the transition `name` may run on the meeting now."""
+    return meeting.status in TRANSITIONS[name].sources and not is_cancelled(meeting)
+
+
+def check(meeting, name: str) -> Transition:
+    """Refuse, in the user's language, a transition the meeting's status does not allow."""
+    transition = TRANSITIONS[name]
+    if is_cancelled(meeting):
+        raise ValidationError(_("The meeting is cancelled."), code="cancelled")
+    if meeting.status not in transition.sources:
+        raise ValidationError(transition.refusal, code="transition")
+    return transition
+
+
+def can_edit_agenda(meeting) -> bool:
+    return meeting is not None and rules(meeting).agenda_editable and not is_cancelled(meeting)
+
+
+def notice_is_issued(meeting) -> bool:
+    return meeting is not None and rules(meeting).notice_issued
+
+
+def is_locked(meeting) -> bool:
+    return meeting is not None and rules(meeting).locked

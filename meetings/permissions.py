@@ -1,0 +1,170 @@
+"""Who may see a meeting, a case, its decision, the minutes and an attachment.
+
+It implements the openness table at the end of DOMAIN.md on top of a user's standing
+(governance.permissions). Each rule is written twice side by side, as a Python check on one
+object and as a `Q` filter for querysets, and tests/governance/test_visibility.py proves the
+two agree for every persona and state. Querysets (`visible_to`, `readable_by`) and views call
+these; which statuses are public comes from the lifecycle table (meetings/lifecycle.py).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q
+
+from governance.permissions import Viewer, no_rows, secretariat_q, viewer_for
+
+from .lifecycle import AGENDA_PUBLIC_STATUSES, MINUTES_PUBLIC_STATUSES
+
+# ---------------------------------------------------------------------------
+# Meetings: the calendar entry, notice and agenda
+# ---------------------------------------------------------------------------
+
+
+def can_view_meeting(user, meeting) -> bool:
+    """The meeting and its agenda: public from the notice; before it, leaders and secretariat."""
+    viewer = viewer_for(user)
+    return (
+        meeting.agenda_is_public
+        or viewer.leads(meeting.body_id)
+        or viewer.is_secretariat_of(meeting.body.partnership_id)
+    )
+
+
+def meeting_visible_q(user, prefix: str = "") -> Q:
+    viewer = viewer_for(user)
+    return (
+        Q(**{f"{prefix}status__in": AGENDA_PUBLIC_STATUSES})
+        | Q(**{f"{prefix}body_id__in": viewer.leading_bodies})
+        | secretariat_q(viewer, f"{prefix}body__partnership_id")
+    )
+
+
+def can_view_meeting_private_details(user, meeting) -> bool:
+    """The online meeting link and members' contact details."""
+    viewer = viewer_for(user)
+    return viewer.is_member_of(meeting.body_id) or viewer.is_secretariat_of(meeting.body.partnership_id)
+
+
+# ---------------------------------------------------------------------------
+# Cases: listed (number, public title), and read (content)
+# ---------------------------------------------------------------------------
+
+
+def can_view_case(user, case) -> bool:
+    """The case appears in lists under its shown title."""
+    if case.meeting_id is None:
+        # A proposed case not yet on an agenda: only the secretariat triages it.
+        return viewer_for(user).is_secretariat_of(case.body.partnership_id)
+    return can_view_meeting(user, case.meeting)
+
+
+def case_visible_q(user, prefix: str = "") -> Q:
+    viewer = viewer_for(user)
+    on_agenda = Q(**{f"{prefix}meeting__isnull": False}) & meeting_visible_q(user, f"{prefix}meeting__")
+    return on_agenda | secretariat_q(viewer, f"{prefix}body__partnership_id")
+
+
+def can_read_case(user, case) -> bool:
+    """The case paper itself: public unless exempt; members and secretariat read exempt ones."""
+    if not can_view_case(user, case):
+        return False
+    viewer = viewer_for(user)
+    return (
+        not case.exempt
+        or viewer.is_member_of(case.body_id)
+        or viewer.is_secretariat_of(case.body.partnership_id)
+    )
+
+
+def case_readable_q(user, prefix: str = "") -> Q:
+    viewer = viewer_for(user)
+    return case_visible_q(user, prefix) & (
+        Q(**{f"{prefix}exempt": False})
+        | Q(**{f"{prefix}body_id__in": viewer.member_bodies})
+        | secretariat_q(viewer, f"{prefix}body__partnership_id")
+    )
+
+
+# ---------------------------------------------------------------------------
+# Minutes and decisions
+# ---------------------------------------------------------------------------
+
+
+def can_view_minutes(user, meeting) -> bool:
+    """Published minutes are public; drafts only for the leader, referent and secretariat."""
+    viewer = viewer_for(user)
+    if viewer.is_secretariat_of(meeting.body.partnership_id):
+        return True
+    if meeting.minutes_are_public:
+        return True
+    if not can_view_meeting(user, meeting):
+        return False
+    return (
+        viewer.leads(meeting.body_id)
+        or viewer.is_member_of(meeting.body_id)
+        and (meeting.body_id in viewer.referent_bodies or _is_referent_at(viewer, meeting))
+    )
+
+
+def minutes_visible_q(user, prefix: str = "") -> Q:
+    """Filter on meetings (prefix leads to a Meeting) whose minutes the user may read."""
+    from .models import Attendance  # the models' querysets import this module
+
+    viewer = viewer_for(user)
+    referent_at = Q(
+        Exists(
+            Attendance.objects.filter(
+                meeting_id=OuterRef(f"{prefix}pk"), person_id=viewer.person_id, is_referent=True
+            )
+        )
+    )
+    member_referent = Q(**{f"{prefix}body_id__in": viewer.member_bodies}) & (
+        Q(**{f"{prefix}body_id__in": viewer.referent_bodies})
+        | (referent_at if viewer.person_id else no_rows())
+    )
+    drafts = meeting_visible_q(user, prefix) & (
+        Q(**{f"{prefix}body_id__in": viewer.leading_bodies}) | member_referent
+    )
+    return (
+        Q(**{f"{prefix}status__in": MINUTES_PUBLIC_STATUSES})
+        | secretariat_q(viewer, f"{prefix}body__partnership_id")
+        | drafts
+    )
+
+
+def _is_referent_at(viewer: Viewer, meeting) -> bool:
+    if viewer.person_id is None:
+        return False
+    return meeting.attendances.filter(person_id=viewer.person_id, is_referent=True).exists()
+
+
+def can_view_decision(user, case) -> bool:
+    """A decision is part of the minutes, and of the case's content."""
+    return case.meeting_id is not None and can_read_case(user, case) and can_view_minutes(user, case.meeting)
+
+
+# ---------------------------------------------------------------------------
+# Attachments
+# ---------------------------------------------------------------------------
+
+
+def can_read_attachment(user, attachment) -> bool:
+    """The file: public when neither it nor its case is exempt."""
+    case = attachment.case
+    if not can_view_case(user, case):
+        return False
+    viewer = viewer_for(user)
+    return (
+        not (attachment.exempt or case.exempt)
+        or viewer.is_member_of(case.body_id)
+        or viewer.is_secretariat_of(case.body.partnership_id)
+    )
+
+
+def attachment_readable_q(user) -> Q:
+    viewer = viewer_for(user)
+    return case_visible_q(user, "case__") & (
+        Q(exempt=False, case__exempt=False)
+        | Q(case__body_id__in=viewer.member_bodies)
+        | secretariat_q(viewer, "case__body__partnership_id")
+    )
