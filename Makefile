@@ -62,6 +62,7 @@ test: setup test-tools
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 

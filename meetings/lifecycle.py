@@ -31,6 +31,9 @@ class Status(models.TextChoices):
     MINUTES_PUBLISHED = "minutes_published", _("minutes published")
 
 
+INITIAL = Status.PLANNED  # a new meeting's status
+
+
 @dataclass(frozen=True)
 class Rules:
     """What a status allows."""

@@ -1,9 +1,4 @@
-"""Meetings, cases (saker), attendance, minutes, follow-ups and attachments.
-
-A Case is one handling of a matter by one body in one meeting (eInnsyn's
-møtesak, OParl's Consultation); `previous` links it to the handling before,
-so the chain FSU → SSU → Partnerskapsmøtet can be followed both ways.
-"""
+"""The case (sak), its paper's sections and attachments, reservations and recusals."""
 
 import uuid
 from pathlib import PurePosixPath
@@ -12,102 +7,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from governance.models import Body, Organisation, PatientGroup, Person
 
-from . import lifecycle
-from .querysets import AttachmentQuerySet, CaseQuerySet, MeetingQuerySet, MinutesQuerySet
-
-
-class Meeting(models.Model):
-    # The statuses and what each allows live in meetings/lifecycle.py, the one table.
-    Status = lifecycle.Status
-
-    # PROTECT: a body with meetings on record cannot be deleted.
-    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("body"))
-    title = models.CharField(
-        _("title"), max_length=300, blank=True, help_text=_("For example “Dialogmøtet 2024”; optional.")
-    )
-    theme = models.CharField(_("theme"), max_length=300, blank=True)
-    start = models.DateTimeField(_("start"))
-    end = models.DateTimeField(_("end"), null=True, blank=True)
-    start_time_known = models.BooleanField(
-        _("time of day known"),
-        default=True,
-        help_text=_("Off when only the date is known, as for meetings taken from older papers."),
-    )
-    place = models.CharField(_("place"), max_length=300, blank=True)
-    is_digital = models.BooleanField(_("digital meeting"), default=False)
-    online_link = models.URLField(
-        _("meeting link"), max_length=500, blank=True, help_text=_("Only members and the secretariat see it.")
-    )
-    is_open = models.BooleanField(
-        _("open meeting"), default=False, help_text=_("Whether the public may attend.")
-    )
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
-    purpose = models.TextField(_("purpose"), blank=True)
-    notice_issued_at = models.DateTimeField(_("notice issued"), null=True, blank=True)
-    cancelled_at = models.DateTimeField(pgettext_lazy("meeting", "cancelled"), null=True, blank=True)
-
-    objects = MeetingQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("meeting")
-        verbose_name_plural = _("meetings")
-        ordering = ["-start"]
-        indexes = [models.Index(fields=["body", "start"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(end__gte=F("start")),
-                name="meeting_end_not_before_start",
-                violation_error_message=_("A meeting cannot end before it starts."),
-            ),
-        ]
-
-    def __str__(self):
-        label = self.title or self.body.name
-        return f"{label} {self.start:%d.%m.%Y}"
-
-    def get_absolute_url(self):
-        day = timezone.localtime(self.start).date().isoformat()
-        return reverse("meetings:meeting", args=[self.body.partnership.slug, self.body.slug, day])
-
-    # What the lifecycle allows now, for templates and services (meetings/lifecycle.py).
-    @property
-    def agenda_is_public(self) -> bool:
-        return lifecycle.rules(self).agenda_public
-
-    @property
-    def minutes_are_public(self) -> bool:
-        return lifecycle.rules(self).minutes_public
-
-    @property
-    def notice_is_issued(self) -> bool:
-        return lifecycle.notice_is_issued(self)
-
-    @property
-    def can_edit_agenda(self) -> bool:
-        return lifecycle.can_edit_agenda(self)
-
-    @property
-    def is_locked(self) -> bool:
-        return lifecycle.is_locked(self)
-
-    @property
-    def is_cancelled(self) -> bool:
-        return lifecycle.is_cancelled(self)
-
-    @property
-    def status_tag(self) -> str:
-        return lifecycle.rules(self).tag
-
-    def allows(self, transition: str) -> bool:
-        return lifecycle.allows(self, transition)
+from ..querysets import AttachmentQuerySet, CaseQuerySet
+from .meeting import Meeting
 
 
 class Case(models.Model):
@@ -357,78 +263,6 @@ class Reservation(models.Model):
         return f"{self.party or self.person}: {self.text[:60]}"
 
 
-class Attendance(models.Model):
-    """Who was summoned to or took part in a meeting, and how."""
-
-    class Status(models.TextChoices):
-        PRESENT = "present", _("present")
-        ABSENT_WITH_NOTICE = "absent_with_notice", _("absent with notice")
-        ABSENT = "absent", _("absent")
-
-    class Role(models.TextChoices):
-        MEMBER = "member", _("member")
-        LEADER = "leader", _("leader")
-        DEPUTY_LEADER = "deputy_leader", _("deputy leader")
-        SUBSTITUTE = "substitute", _("substitute")
-        OBSERVER = "observer", _("observer")
-        SECRETARY = "secretary", _("secretary")
-        FACILITATOR = "facilitator", _("facilitator")
-        SPEAKER = "speaker", _("speaker")
-        GUEST = "guest", _("guest")
-
-    # CASCADE: attendance is part of its meeting's record.
-    meeting = models.ForeignKey(
-        Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting")
-    )
-    # PROTECT: the record of who attended must keep its people.
-    person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("person")
-    )
-    # PROTECT: as for the person.
-    on_behalf_of = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="attendances",
-        null=True,
-        blank=True,
-        verbose_name=_("on behalf of"),
-    )
-    title = models.CharField(
-        _("title or function"), max_length=300, blank=True, help_text=_("As at the meeting.")
-    )
-    status = models.CharField(_("attendance"), max_length=20, choices=Status.choices, default=Status.PRESENT)
-    role = models.CharField(
-        _("role at the meeting"), max_length=20, choices=Role.choices, default=Role.MEMBER
-    )
-    is_referent = models.BooleanField(_("minute-taker"), default=False)
-    # SET_NULL: whom a substitute stood in for is kept as far as possible.
-    substitute_for = models.ForeignKey(
-        Person,
-        on_delete=models.SET_NULL,
-        related_name="substituted_attendances",
-        null=True,
-        blank=True,
-        verbose_name=_("substitute for"),
-    )
-    note = models.TextField(_("note"), blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("attendance")
-        verbose_name_plural = _("attendances")
-        ordering = ["meeting", "order", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["meeting", "person"], name="attendance_unique_person_per_meeting"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.person} – {self.get_status_display()}"
-
-
 class Recusal(models.Model):
     """Inhabilitet: a person who stepped out of the handling of a case."""
 
@@ -451,113 +285,6 @@ class Recusal(models.Model):
 
     def __str__(self):
         return f"{self.person} – {self.case}"
-
-
-class Minutes(models.Model):
-    """Referat / protokoll: draft → approved (how, when, in which case) → published."""
-
-    class ApprovalMethod(models.TextChoices):
-        NEXT_MEETING = "next_meeting", _("at the next meeting")
-        EMAIL_ROUND = "email_round", _("by e-mail round")
-        SIGNED = "signed", _("signed")
-
-    # CASCADE: minutes are the meeting's own record.
-    meeting = models.OneToOneField(
-        Meeting, on_delete=models.CASCADE, related_name="minutes", verbose_name=_("meeting")
-    )
-    text = models.TextField(_("text"), blank=True)
-    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
-    approval_method = models.CharField(
-        _("approved how"), max_length=20, choices=ApprovalMethod.choices, blank=True
-    )
-    # SET_NULL: the approval stays recorded even if the approving case is removed.
-    approved_in_case = models.ForeignKey(
-        Case,
-        on_delete=models.SET_NULL,
-        related_name="approved_minutes",
-        null=True,
-        blank=True,
-        verbose_name=_("approved in case"),
-    )
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    version = models.PositiveIntegerField(
-        _("version"), default=1, help_text=_("Grows on every edit; a save from an older version is refused.")
-    )
-
-    objects = MinutesQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("minutes")
-        verbose_name_plural = _("minutes")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(published_at__isnull=True) | Q(approved_at__isnull=False),
-                name="minutes_published_only_when_approved",
-                violation_error_message=_("Minutes must be approved before they are published."),
-            ),
-        ]
-
-    def __str__(self):
-        return str(_("Minutes of %(meeting)s") % {"meeting": self.meeting})
-
-
-class FollowUp(models.Model):
-    """Oppfølgingspunkt: what is to be done, by whom, by when."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        IN_PROGRESS = "in_progress", _("in progress")
-        DONE = "done", _("done")
-        CANCELLED = "cancelled", _("cancelled")
-
-    # CASCADE: follow-ups are recorded at their meeting.
-    meeting = models.ForeignKey(
-        Meeting, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("meeting")
-    )
-    # SET_NULL: a follow-up outlives the case it came from.
-    case = models.ForeignKey(
-        Case,
-        on_delete=models.SET_NULL,
-        related_name="follow_ups",
-        null=True,
-        blank=True,
-        verbose_name=_("case"),
-    )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    title = models.CharField(_("title"), max_length=300, blank=True)
-    what = models.TextField(_("what"))
-    responsible = models.CharField(_("responsible"), max_length=300, blank=True)
-    # SET_NULL: as for the case.
-    responsible_person = models.ForeignKey(
-        Person,
-        on_delete=models.SET_NULL,
-        related_name="follow_ups",
-        null=True,
-        blank=True,
-        verbose_name=_("responsible person"),
-    )
-    due = models.DateField(_("due"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
-    # SET_NULL: as for the case.
-    closed_by_case = models.ForeignKey(
-        Case,
-        on_delete=models.SET_NULL,
-        related_name="closed_follow_ups",
-        null=True,
-        blank=True,
-        verbose_name=_("closed by case"),
-    )
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("follow-up point")
-        verbose_name_plural = _("follow-up points")
-        ordering = ["meeting", "order", "pk"]
-
-    def __str__(self):
-        return self.title or self.what[:80]
 
 
 def attachment_upload_to(instance, filename):
@@ -598,59 +325,3 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.title
-
-
-class Amendment(models.Model):
-    """Rettelse: a recorded correction of a locked case or of approved minutes."""
-
-    # CASCADE: the correction is part of the corrected case's record.
-    case = models.ForeignKey(
-        Case,
-        on_delete=models.CASCADE,
-        related_name="amendments",
-        null=True,
-        blank=True,
-        verbose_name=_("case"),
-    )
-    # CASCADE: as for the case.
-    minutes = models.ForeignKey(
-        Minutes,
-        on_delete=models.CASCADE,
-        related_name="amendments",
-        null=True,
-        blank=True,
-        verbose_name=_("minutes"),
-    )
-    field = models.CharField(_("field"), max_length=100)
-    old_value = models.TextField(_("old value"), blank=True)
-    new_value = models.TextField(_("new value"), blank=True)
-    reason = models.TextField(_("reason"))
-    # PROTECT: who corrected a locked record must stay known.
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="amendments",
-        null=True,
-        blank=True,
-        verbose_name=_("by"),
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("amendment")
-        verbose_name_plural = _("amendments")
-        ordering = ["-at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(case__isnull=False, minutes__isnull=True)
-                | Q(case__isnull=True, minutes__isnull=False),
-                name="amendment_of_case_or_minutes",
-                violation_error_message=_("A correction is of a case or of minutes."),
-            ),
-            models.CheckConstraint(condition=~Q(reason=""), name="amendment_needs_reason"),
-        ]
-
-    def __str__(self):
-        return f"{self.case or self.minutes}: {self.field}"

@@ -1,0 +1,24 @@
+"""Meetings, cases (saker), attendance, minutes, follow-ups and attachments.
+
+A Case is one handling of a matter by one body in one meeting (eInnsyn's
+møtesak, OParl's Consultation); `previous` links it to the handling before,
+so the chain FSU → SSU → Partnerskapsmøtet can be followed both ways.
+"""
+
+from .case import Attachment, Case, CaseSection, Recusal, Reservation, attachment_upload_to
+from .meeting import Attendance, Meeting
+from .record import Amendment, FollowUp, Minutes
+
+__all__ = [
+    "Amendment",
+    "Attachment",
+    "Attendance",
+    "Case",
+    "CaseSection",
+    "FollowUp",
+    "Meeting",
+    "Minutes",
+    "Recusal",
+    "Reservation",
+    "attachment_upload_to",
+]

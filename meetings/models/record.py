@@ -1,0 +1,177 @@
+"""What the meeting recorded beyond its cases: minutes, follow-up points, corrections."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from governance.models import Person
+
+from ..querysets import MinutesQuerySet
+from .case import Case
+from .meeting import Meeting
+
+
+class Minutes(models.Model):
+    """Referat / protokoll: draft → approved (how, when, in which case) → published."""
+
+    class ApprovalMethod(models.TextChoices):
+        NEXT_MEETING = "next_meeting", _("at the next meeting")
+        EMAIL_ROUND = "email_round", _("by e-mail round")
+        SIGNED = "signed", _("signed")
+
+    # CASCADE: minutes are the meeting's own record.
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, related_name="minutes", verbose_name=_("meeting")
+    )
+    text = models.TextField(_("text"), blank=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approval_method = models.CharField(
+        _("approved how"), max_length=20, choices=ApprovalMethod.choices, blank=True
+    )
+    # SET_NULL: the approval stays recorded even if the approving case is removed.
+    approved_in_case = models.ForeignKey(
+        Case,
+        on_delete=models.SET_NULL,
+        related_name="approved_minutes",
+        null=True,
+        blank=True,
+        verbose_name=_("approved in case"),
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Grows on every edit; a save from an older version is refused.")
+    )
+
+    objects = MinutesQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True) | Q(approved_at__isnull=False),
+                name="minutes_published_only_when_approved",
+                violation_error_message=_("Minutes must be approved before they are published."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(_("Minutes of %(meeting)s") % {"meeting": self.meeting})
+
+
+class FollowUp(models.Model):
+    """Oppfølgingspunkt: what is to be done, by whom, by when."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        IN_PROGRESS = "in_progress", _("in progress")
+        DONE = "done", _("done")
+        CANCELLED = "cancelled", _("cancelled")
+
+    # CASCADE: follow-ups are recorded at their meeting.
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("meeting")
+    )
+    # SET_NULL: a follow-up outlives the case it came from.
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+        null=True,
+        blank=True,
+        verbose_name=_("case"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    what = models.TextField(_("what"))
+    responsible = models.CharField(_("responsible"), max_length=300, blank=True)
+    # SET_NULL: as for the case.
+    responsible_person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+        null=True,
+        blank=True,
+        verbose_name=_("responsible person"),
+    )
+    due = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    # SET_NULL: as for the case.
+    closed_by_case = models.ForeignKey(
+        Case,
+        on_delete=models.SET_NULL,
+        related_name="closed_follow_ups",
+        null=True,
+        blank=True,
+        verbose_name=_("closed by case"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("follow-up point")
+        verbose_name_plural = _("follow-up points")
+        ordering = ["meeting", "order", "pk"]
+
+    def __str__(self):
+        return self.title or self.what[:80]
+
+
+class Amendment(models.Model):
+    """Rettelse: a recorded correction of a locked case or of approved minutes."""
+
+    # CASCADE: the correction is part of the corrected case's record.
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.CASCADE,
+        related_name="amendments",
+        null=True,
+        blank=True,
+        verbose_name=_("case"),
+    )
+    # CASCADE: as for the case.
+    minutes = models.ForeignKey(
+        Minutes,
+        on_delete=models.CASCADE,
+        related_name="amendments",
+        null=True,
+        blank=True,
+        verbose_name=_("minutes"),
+    )
+    field = models.CharField(_("field"), max_length=100)
+    old_value = models.TextField(_("old value"), blank=True)
+    new_value = models.TextField(_("new value"), blank=True)
+    reason = models.TextField(_("reason"))
+    # PROTECT: who corrected a locked record must stay known.
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="amendments",
+        null=True,
+        blank=True,
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(case__isnull=False, minutes__isnull=True)
+                | Q(case__isnull=True, minutes__isnull=False),
+                name="amendment_of_case_or_minutes",
+                violation_error_message=_("A correction is of a case or of minutes."),
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="amendment_needs_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.case or self.minutes}: {self.field}"
