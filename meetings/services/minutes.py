@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from governance import permissions
 from governance.history import save_with_history
+from governance.templatetags.portal import meeting_when  # the portal's one meeting-time formatter
 
 from .. import lifecycle
 from ..models import Amendment, Attendance, Case, Meeting, Minutes
@@ -20,7 +21,6 @@ from .common import (
     CASE_AMENDABLE_FIELDS,
     MINUTES_AMENDABLE_FIELDS,
     _cancelled_error,
-    _format_moment,
     _minutes_locked_error,
     _refuse_stale,
     _validated,
@@ -112,7 +112,7 @@ def minutes_text_for(meeting: Meeting) -> str:
     if following is not None:
         where = f", {following.place}" if following.place else ""
         blocks.append(
-            _("Next meeting: %(when)s%(where)s") % {"when": _format_moment(following.start), "where": where}
+            _("Next meeting: %(when)s%(where)s") % {"when": meeting_when(following), "where": where}
         )
     return "\n\n".join(blocks) + "\n"
 

@@ -20,7 +20,7 @@ from .common import _site_url
 def _render(name: str, context: dict) -> tuple[str, str]:
     subject = render_to_string(f"meetings/email/{name}_subject.txt", context)
     body = render_to_string(f"meetings/email/{name}_body.txt", context)
-    return " ".join(subject.split()), body
+    return " ".join(subject.split()), body.strip("\n") + "\n"
 
 
 def _where(meeting: Meeting) -> str:
@@ -62,4 +62,4 @@ def tell_proposer(case: Case) -> None:
     if not address:
         return
     subject, body = _render("proposal_returned", {"case": case, "url": _site_url() + "/min-side/"})
-    mail.EmailMessage(subject, body.rstrip("\n"), to=[address]).send()
+    mail.EmailMessage(subject, body.rstrip("\n"), to=[address]).send()  # as before: no final newline

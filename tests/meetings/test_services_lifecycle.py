@@ -310,3 +310,11 @@ def test_agenda_move_swaps_neighbours_with_history(world, staff):
     other = _planned(world, staff, start=START + dt.timedelta(days=7))
     with pytest.raises(ValidationError):
         services.agenda_move(meeting=meeting, case=other.cases.first(), direction="down", by=staff)
+
+
+def test_draft_minutes_name_the_next_meeting_as_the_page_does(world, staff):
+    meeting = _planned(world, staff)
+    services.meeting_issue_notice(meeting=meeting, by=staff)
+    _planned(world, staff, start=START + dt.timedelta(days=7), place="UNN Narvik")
+    minutes = services.minutes_build_draft(meeting=meeting, by=staff)
+    assert "Neste møte: 21. september 2023 kl. 11.00–13.00, UNN Narvik" in minutes.text
