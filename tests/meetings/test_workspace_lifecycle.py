@@ -248,3 +248,14 @@ def test_bad_guest_names_get_a_norwegian_message(world, staff, secretariat_clien
 def test_a_guest_name_of_200_characters_is_fine(world, staff, issued):
     services.attendance_record(meeting=issued, rows=[], guest_name="y" * 200, by=staff)
     assert issued.attendances.get().person.name == "y" * 200
+
+
+@pytest.mark.parametrize("action", [None, "save", "approve", "publish", "burn", "\x00"])
+def test_minutes_page_refuses_bad_actions_politely(secretariat_client, issued, action):
+    # No minutes yet: only "build" means anything; the rest is an unknown action, not a 500.
+    url = reverse("manage:minutes", args=[issued.body.partnership.slug, issued.pk])
+    response = secretariat_client.post(url, {} if action is None else {"action": action})
+    assert response.status_code == 302
+    assert _messages(response) == ["Ukjent handling. Last inn siden på nytt og prøv igjen."]
+    response = secretariat_client.post(url, {"action": "build"})
+    assert response.status_code == 302 and issued.minutes.text
