@@ -1,6 +1,7 @@
 """Forms of the secretariat's workspace; the services do the validating that matters."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Body, PatientGroup
@@ -161,3 +162,68 @@ class ReturnProposalForm(forms.Form):
     reason = forms.CharField(
         label=_("Why is the proposal returned?"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class AgendaCaseForm(forms.Form):
+    """The case a workspace action on the agenda is about (a database id)."""
+
+    case = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+    def case_pk(self) -> int:
+        if not self.is_valid():
+            raise ValidationError(
+                _("The case was not found. Reload the page and try again."), code="bad_case"
+            )
+        return self.cleaned_data["case"]
+
+
+class CancelMeetingForm(forms.Form):
+    reason = forms.CharField(label=_("Why is the meeting cancelled?"), max_length=300)
+
+
+class CaseEditForms:
+    """The case paper form with its sections, and what they ask the service to change."""
+
+    def __init__(self, case, data=None):
+        if data is None:
+            self.form = CaseForm(initial=case_initial(case))
+            sections = [{"heading": s.heading, "text": s.text} for s in case.sections.order_by("order", "pk")]
+            self.formset = SectionFormSet(initial=sections, prefix="sections")
+        else:
+            self.form = CaseForm(data)
+            self.formset = SectionFormSet(data, prefix="sections")
+
+    def is_valid(self) -> bool:
+        return self.form.is_valid() & self.formset.is_valid()
+
+    def changes(self) -> dict:
+        """Keyword arguments for services.case_update (without case, by and reason)."""
+        data = dict(self.form.cleaned_data)
+        data.pop("exemption_basis_other", None)
+        data["expected_version"] = data.pop("version")
+        data["sections"] = [
+            {"heading": f.cleaned_data.get("heading", ""), "text": f.cleaned_data.get("text", "")}
+            for f in self.formset.forms
+            if f.cleaned_data
+            and not f.cleaned_data.get("DELETE")
+            and (f.cleaned_data.get("heading") or f.cleaned_data.get("text"))
+        ]
+        return data
+
+
+def case_initial(case) -> dict:
+    return {
+        "version": case.version,
+        "title": case.title,
+        "agenda_title": case.agenda_title,
+        "kind": case.kind,
+        "origin": case.origin,
+        "case_officers": case.case_officers,
+        "document_date": case.document_date,
+        "archive_reference": case.archive_reference,
+        "proposal_kind": case.proposal_kind,
+        "proposal": case.proposal,
+        "patient_groups": list(case.patient_groups.all()),
+        "exemption_basis": case.exemption_basis if case.exempt else "",
+        "public_title": case.public_title,
+    }

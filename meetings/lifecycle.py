@@ -43,15 +43,16 @@ class Rules:
     notice_issued: bool  # numbers are fixed; a change is recorded as "changed after the notice"
     agenda_editable: bool  # cases may be added, moved, edited, removed; decisions recorded
     locked: bool  # the minutes are approved: only a correction with a reason changes anything
+    held: bool  # the meeting has taken place (minutes may be shown once they are visible)
     tag: str  # the style of the status label: "warning", "accent", "success" or ""
 
 
 RULES: dict[str, Rules] = {
-    Status.PLANNED: Rules(False, False, False, True, False, "warning"),
-    Status.NOTICE_ISSUED: Rules(True, False, True, True, False, "accent"),
-    Status.HELD: Rules(True, False, True, True, False, ""),
-    Status.MINUTES_APPROVED: Rules(True, False, True, False, True, ""),
-    Status.MINUTES_PUBLISHED: Rules(True, True, True, False, True, "success"),
+    Status.PLANNED: Rules(False, False, False, True, False, False, "warning"),
+    Status.NOTICE_ISSUED: Rules(True, False, True, True, False, False, "accent"),
+    Status.HELD: Rules(True, False, True, True, False, True, ""),
+    Status.MINUTES_APPROVED: Rules(True, False, True, False, True, True, ""),
+    Status.MINUTES_PUBLISHED: Rules(True, True, True, False, True, True, "success"),
 }
 
 AGENDA_PUBLIC_STATUSES = tuple(status for status, rules in RULES.items() if rules.agenda_public)
@@ -138,3 +139,7 @@ def notice_is_issued(meeting) -> bool:
 
 def is_locked(meeting) -> bool:
     return meeting is not None and rules(meeting).locked
+
+
+def was_held(meeting) -> bool:
+    return meeting is not None and rules(meeting).held

@@ -3,6 +3,9 @@
 import datetime as dt
 
 from django.db.models import Prefetch
+from django.utils import timezone
+
+from governance.models import Membership
 
 from . import permissions
 from .models import Attachment, Attendance, Case, FollowUp, Meeting
@@ -129,3 +132,71 @@ def latest_decisions(user, *, partnership, limit=5):
         .select_related("body__partnership", "meeting")
         .order_by("-meeting__start", "order")[:limit]
     )
+
+
+def _local_date(meeting: Meeting) -> dt.date:
+    return timezone.localtime(meeting.start).date()
+
+
+def notice_recipients(meeting: Meeting) -> list[str]:
+    """E-mail addresses of the body's members on the meeting's day, each once."""
+    addresses = (
+        Membership.objects.current(on=_local_date(meeting))
+        .filter(body_id=meeting.body_id)
+        .exclude(person__email="")
+        .order_by("person__name")
+        .values_list("person__email", flat=True)
+    )
+    return list(dict.fromkeys(addresses))
+
+
+# The attendance role a membership's role suggests; a referent attends as a member.
+ATTENDANCE_ROLE_FROM_MEMBERSHIP = {
+    Membership.Role.LEADER: Attendance.Role.LEADER,
+    Membership.Role.DEPUTY_LEADER: Attendance.Role.DEPUTY_LEADER,
+    Membership.Role.MEMBER: Attendance.Role.MEMBER,
+    Membership.Role.SUBSTITUTE: Attendance.Role.SUBSTITUTE,
+    Membership.Role.OBSERVER: Attendance.Role.OBSERVER,
+    Membership.Role.SECRETARY: Attendance.Role.SECRETARY,
+    Membership.Role.REFERENT: Attendance.Role.MEMBER,
+    Membership.Role.FACILITATOR: Attendance.Role.FACILITATOR,
+}
+_ROLE_ORDER = list(Membership.Role.values)
+
+
+def attendance_defaults(meeting: Meeting) -> list[dict]:
+    """Rows for the attendance form, one per current member on the meeting's day."""
+    memberships = (
+        Membership.objects.current(on=_local_date(meeting))
+        .filter(body_id=meeting.body_id)
+        .select_related("person", "on_behalf_of", "substitute_for__person")
+    )
+    memberships = sorted(memberships, key=lambda m: (_ROLE_ORDER.index(m.role), m.person.name))
+    rows, seen = [], set()
+    for membership in memberships:
+        if membership.person_id in seen:
+            continue
+        seen.add(membership.person_id)
+        rows.append(
+            {
+                "person": membership.person,
+                "status": Attendance.Status.PRESENT,
+                "on_behalf_of": membership.on_behalf_of,
+                "substitute_for": membership.substitute_for.person if membership.substitute_for_id else None,
+                "role": ATTENDANCE_ROLE_FROM_MEMBERSHIP.get(membership.role, Attendance.Role.MEMBER),
+                "is_referent": membership.role == Membership.Role.REFERENT,
+                "title": membership.title or membership.person.title,
+                "note": "",
+            }
+        )
+    return rows
+
+
+def proposals_waiting(*, partnership=None, body=None):
+    """Proposed cases not yet taken onto an agenda or returned, oldest first."""
+    cases = Case.objects.filter(intake_status=Case.IntakeStatus.PROPOSED, meeting__isnull=True)
+    if partnership is not None:
+        cases = cases.filter(body__partnership=partnership)
+    if body is not None:
+        cases = cases.filter(body=body)
+    return cases.select_related("body__partnership", "proposed_by__person").order_by("pk")

@@ -9,25 +9,27 @@ already saved is lost and the user's text stays on screen.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from governance.decorators import secretariat_required
-from governance.models import Person
 
+from .. import selectors as meeting_selectors
 from .. import services
 from ..forms import (
+    AgendaCaseForm,
     AmendForm,
     ApproveForm,
     AttachmentForm,
-    CaseForm,
+    CancelMeetingForm,
+    CaseEditForms,
     DecisionForm,
     FollowUpCaseForm,
     MeetingForm,
     MinutesForm,
     NewCaseForm,
     ReturnProposalForm,
-    SectionFormSet,
 )
 from ..models import Attendance, Case, Meeting, Minutes
 
@@ -76,83 +78,135 @@ def meeting_create(request, partnership):
     return render(request, "meetings/manage/meeting_form.html", {"partnership": partnership, "form": form})
 
 
+def _to_meeting(request, meeting, success: str = "", anchor: str = ""):
+    if success:
+        messages.success(request, success)
+    url = reverse("manage:meeting", args=[meeting.body.partnership.slug, meeting.pk])
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+def _agenda_case(request, queryset) -> Case:
+    """The case named by the POST's `case`, from `queryset`; a Norwegian refusal otherwise."""
+    case = queryset.filter(pk=AgendaCaseForm(request.POST).case_pk()).first()
+    if case is None:
+        raise ValidationError(_("The case was not found. Reload the page and try again."), code="bad_case")
+    return case
+
+
+def _add(request, meeting, forms):
+    forms["new_case_form"] = form = NewCaseForm(request.POST, prefix="new")
+    if form.is_valid():
+        services.case_create(meeting=meeting, by=request.user, **form.cleaned_data)
+        return _to_meeting(request, meeting, _("The case is on the agenda."))
+    return None
+
+
+def _follow_up(request, meeting, forms):
+    partnership = meeting.body.partnership
+    forms["follow_up_form"] = form = FollowUpCaseForm(
+        request.POST, prefix="followup", partnership=partnership
+    )
+    if form.is_valid():
+        services.case_follow_up(meeting=meeting, previous=form.cleaned_data["previous"], by=request.user)
+        return _to_meeting(request, meeting, _("The follow-up case is on the agenda."))
+    return None
+
+
+def _mover(direction: str):
+    def move(request, meeting, forms):
+        case = _agenda_case(request, meeting.cases.all())
+        services.agenda_move(meeting=meeting, case=case, direction=direction, by=request.user)
+        return _to_meeting(request, meeting, anchor=f"sak-{case.pk}")
+
+    return move
+
+
+def _remove(request, meeting, forms):
+    case = _agenda_case(request, meeting.cases.all())
+    services.case_remove(case=case, by=request.user, reason=request.POST.get("reason", ""))
+    return _to_meeting(request, meeting, _("The case is removed from the agenda."))
+
+
+def _take_in(request, meeting, forms):
+    case = _agenda_case(request, meeting_selectors.proposals_waiting(body=meeting.body))
+    services.case_take_in_proposal(case=case, meeting=meeting, by=request.user)
+    return _to_meeting(request, meeting, _("The proposed case is on the agenda."))
+
+
+def _issue_notice(request, meeting, forms):
+    services.meeting_issue_notice(meeting=meeting, by=request.user)
+    return _to_meeting(request, meeting, _("The notice is issued and the members are notified by e-mail."))
+
+
+def _mark_held(request, meeting, forms):
+    services.meeting_mark_held(meeting=meeting, by=request.user)
+    return _to_meeting(request, meeting, _("The meeting is marked as held."))
+
+
+def _cancel(request, meeting, forms):
+    forms["cancel_form"] = form = CancelMeetingForm(request.POST, prefix="cancel")
+    if not form.is_valid():
+        raise ValidationError(_("Give a reason for cancelling the meeting."))
+    services.meeting_cancel(meeting=meeting, by=request.user, reason=form.cleaned_data["reason"])
+    return _to_meeting(request, meeting, _("The meeting is cancelled."))
+
+
+# The agenda builder's actions: the name a button posts → the handler that calls one service.
+# A handler returns a redirect when done, or None to show the page again with its form's errors.
+AGENDA_ACTIONS = {
+    "add": _add,
+    "follow_up": _follow_up,
+    "up": _mover("up"),
+    "down": _mover("down"),
+    "remove": _remove,
+    "take_in": _take_in,
+    "issue_notice": _issue_notice,
+    "mark_held": _mark_held,
+    "cancel": _cancel,
+}
+
+
+def _agenda_forms(partnership) -> dict:
+    return {
+        "new_case_form": NewCaseForm(prefix="new"),
+        "follow_up_form": FollowUpCaseForm(prefix="followup", partnership=partnership),
+        "cancel_form": CancelMeetingForm(prefix="cancel"),
+    }
+
+
+def _dispatch(request, meeting, forms, actions):
+    """Run the posted action; refusals and bad input go back to the page as Norwegian messages."""
+    handler = actions.get(request.POST.get("action", ""))
+    try:
+        if handler is None:
+            raise ValidationError(_("Unknown action. Reload the page and try again."), code="bad_action")
+        return handler(request, meeting, forms)
+    except ValidationError as error:
+        _report(request, error)
+        if getattr(error, "code", None) in ("bad_action", "bad_case"):
+            return redirect(request.path)
+    return None
+
+
 @secretariat_required
 @require_http_methods(["GET", "POST"])
 def meeting_detail(request, partnership, pk):
-    """The agenda builder: add, follow up, reorder, remove; issue the notice."""
+    """The agenda builder: add, follow up, reorder, remove; issue the notice, mark held, cancel."""
     meeting = _meeting(partnership, pk)
-    new_case_form = NewCaseForm(prefix="new")
-    follow_up_form = FollowUpCaseForm(prefix="followup", partnership=partnership)
+    forms = _agenda_forms(partnership)
     if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "add":
-                new_case_form = NewCaseForm(request.POST, prefix="new")
-                if new_case_form.is_valid():
-                    services.case_create(meeting=meeting, by=request.user, **new_case_form.cleaned_data)
-                    messages.success(request, _("The case is on the agenda."))
-                    return redirect("manage:meeting", partnership.slug, meeting.pk)
-            elif action == "follow_up":
-                follow_up_form = FollowUpCaseForm(request.POST, prefix="followup", partnership=partnership)
-                if follow_up_form.is_valid():
-                    services.case_follow_up(
-                        meeting=meeting, previous=follow_up_form.cleaned_data["previous"], by=request.user
-                    )
-                    messages.success(request, _("The follow-up case is on the agenda."))
-                    return redirect("manage:meeting", partnership.slug, meeting.pk)
-            elif action in ("up", "down"):
-                ids = list(meeting.cases.order_by("order", "pk").values_list("pk", flat=True))
-                moved = int(request.POST["case"])
-                if moved in ids:
-                    i = ids.index(moved)
-                    j = i - 1 if action == "up" else i + 1
-                    if 0 <= j < len(ids):
-                        ids[i], ids[j] = ids[j], ids[i]
-                        services.agenda_reorder(meeting=meeting, case_ids=ids, by=request.user)
-                return redirect(f"{request.path}#sak-{moved}")
-            elif action == "remove":
-                case = get_object_or_404(meeting.cases, pk=int(request.POST["case"]))
-                services.case_remove(case=case, by=request.user, reason=request.POST.get("reason", ""))
-                messages.success(request, _("The case is removed from the agenda."))
-                return redirect("manage:meeting", partnership.slug, meeting.pk)
-            elif action == "take_in":
-                case = get_object_or_404(
-                    Case, pk=int(request.POST["case"]), body=meeting.body, meeting__isnull=True
-                )
-                services.case_take_in_proposal(case=case, meeting=meeting, by=request.user)
-                messages.success(request, _("The proposed case is on the agenda."))
-                return redirect("manage:meeting", partnership.slug, meeting.pk)
-            elif action == "issue_notice":
-                services.meeting_issue_notice(meeting=meeting, by=request.user)
-                messages.success(request, _("The notice is issued and the members are notified by e-mail."))
-                return redirect("manage:meeting", partnership.slug, meeting.pk)
-            elif action == "held":
-                services.meeting_mark_held(meeting=meeting, by=request.user)
-                return redirect("manage:meeting", partnership.slug, meeting.pk)
-        except ValidationError as error:
-            for text in _errors(error):
-                messages.error(request, text)
+        response = _dispatch(request, meeting, forms, AGENDA_ACTIONS)
+        if response is not None:
+            return response
         meeting.refresh_from_db()
-    cases = list(
+    cases = (
         meeting.cases.select_related("body__partnership", "previous__body__partnership")
         .prefetch_related("attachments")
         .order_by("order", "pk")
     )
-    proposals = list(
-        Case.objects.filter(body=meeting.body, meeting__isnull=True, intake_status="proposed").order_by("pk")
-    )
-    return render(
-        request,
-        "meetings/manage/meeting.html",
-        {
-            "partnership": partnership,
-            "meeting": meeting,
-            "cases": cases,
-            "proposals": proposals,
-            "new_case_form": new_case_form,
-            "follow_up_form": follow_up_form,
-        },
-    )
+    proposals = meeting_selectors.proposals_waiting(body=meeting.body)
+    context = {"partnership": partnership, "meeting": meeting, "cases": list(cases), **forms}
+    return render(request, "meetings/manage/meeting.html", {**context, "proposals": list(proposals)})
 
 
 @secretariat_required
@@ -160,80 +214,45 @@ def meeting_detail(request, partnership, pk):
 def case_edit(request, partnership, pk):
     """The case paper, with optimistic concurrency: a stale save is refused and the text kept."""
     case = _case(partnership, pk)
-    sections = [{"heading": s.heading, "text": s.text} for s in case.sections.order_by("order", "pk")]
-    initial = {
-        "version": case.version,
-        "title": case.title,
-        "agenda_title": case.agenda_title,
-        "kind": case.kind,
-        "origin": case.origin,
-        "case_officers": case.case_officers,
-        "document_date": case.document_date,
-        "archive_reference": case.archive_reference,
-        "proposal_kind": case.proposal_kind,
-        "proposal": case.proposal,
-        "patient_groups": list(case.patient_groups.all()),
-        "exemption_basis": case.exemption_basis if case.exempt else "",
-        "public_title": case.public_title,
-    }
+    edit = CaseEditForms(case, request.POST if request.method == "POST" else None)
     conflict = None
-    if request.method == "POST":
-        form = CaseForm(request.POST)
-        formset = SectionFormSet(request.POST, prefix="sections")
-        if form.is_valid() and formset.is_valid():
-            data = dict(form.cleaned_data)
-            data.pop("exemption_basis_other", None)
-            version = data.pop("version")
-            new_sections = [
-                {"heading": f.cleaned_data.get("heading", ""), "text": f.cleaned_data.get("text", "")}
-                for f in formset.forms
-                if f.cleaned_data
-                and not f.cleaned_data.get("DELETE")
-                and (f.cleaned_data.get("heading") or f.cleaned_data.get("text"))
-            ]
-            patient_groups = data.pop("patient_groups")
-            try:
-                services.case_update(
-                    case=case,
-                    by=request.user,
-                    expected_version=version,
-                    reason=request.POST.get("reason", ""),
-                    sections=new_sections,
-                    patient_groups=patient_groups,
-                    **data,
-                )
-            except services.ConcurrentEditError as error:
-                conflict = {"messages": _errors(error), "current": error.current}
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("The case paper is saved."))
-                return redirect("manage:case", partnership.slug, case.pk)
-    else:
-        form = CaseForm(initial=initial)
-        formset = SectionFormSet(initial=sections, prefix="sections")
-    decision_form = DecisionForm(
-        initial={"outcome": case.outcome, "decision": case.decision}, prefix="decision"
-    )
-    return render(
-        request,
-        "meetings/manage/case_form.html",
-        {
-            "partnership": partnership,
-            "case": case,
-            "meeting": case.meeting,
-            "form": form,
-            "formset": formset,
-            "conflict": conflict,
-            "decision_form": decision_form,
-            "amend_form": AmendForm(initial={"decision": case.decision}, prefix="amend"),
-            "attachment_form": AttachmentForm(prefix="attachment"),
-            "attachments": list(case.attachments.order_by("order", "pk")),
-            "return_form": ReturnProposalForm(prefix="return"),
-            "locked": case.meeting is not None
-            and case.meeting.status in (Meeting.Status.MINUTES_APPROVED, Meeting.Status.MINUTES_PUBLISHED),
-        },
-    )
+    if request.method == "POST" and edit.is_valid():
+        try:
+            reason = request.POST.get("reason", "")
+            services.case_update(case=case, by=request.user, reason=reason, **edit.changes())
+        except services.ConcurrentEditError as error:
+            conflict = {"messages": _errors(error), "current": error.current}
+        except ValidationError as error:
+            edit.form.add_error(None, error)
+        else:
+            messages.success(request, _("The case paper is saved."))
+            return redirect("manage:case", partnership.slug, case.pk)
+    context = _case_context(case, edit.form, edit.formset)
+    return render(request, "meetings/manage/case_form.html", {**context, "conflict": conflict})
+
+
+def _case_context(case, form, formset) -> dict:
+    return {
+        "partnership": case.body.partnership,
+        "case": case,
+        "meeting": case.meeting,
+        "form": form,
+        "formset": formset,
+        "decision_form": DecisionForm(
+            initial={"outcome": case.outcome, "decision": case.decision}, prefix="decision"
+        ),
+        "amend_form": AmendForm(initial={"decision": case.decision}, prefix="amend"),
+        "attachment_form": AttachmentForm(prefix="attachment"),
+        "attachments": list(case.attachments.order_by("order", "pk")),
+        "return_form": ReturnProposalForm(prefix="return"),
+        "locked": case.meeting is not None and case.meeting.is_locked,
+        "is_proposal": case.meeting is None and case.intake_status == Case.IntakeStatus.PROPOSED,
+    }
+
+
+def _report(request, error: ValidationError) -> None:
+    for text in _errors(error):
+        messages.error(request, text)
 
 
 def _run(request, call, success: str) -> bool:
@@ -326,45 +345,93 @@ def proposal_return(request, partnership, pk):
     return redirect("manage:overview", partnership.slug)
 
 
-@secretariat_required
-@require_http_methods(["GET", "POST"])
-def attendance(request, partnership, pk):
-    meeting = _meeting(partnership, pk)
+def _attendance_rows(meeting) -> list[dict]:
+    """The current members, with what is already recorded for them."""
     existing = {a.person_id: a for a in meeting.attendances.all()}
-    rows = services.attendance_defaults(meeting)
+    rows = meeting_selectors.attendance_defaults(meeting)
     for row in rows:
         if row["person"].pk in existing:
             row["status"] = existing[row["person"].pk].status
             row["is_referent"] = existing[row["person"].pk].is_referent
+    return rows
+
+
+def _chosen_rows(post, rows) -> list[dict]:
+    """The rows as the form posted them; an unknown status counts as absent."""
+    chosen = []
+    for row in rows:
+        pid = row["person"].pk
+        status = post.get(f"status-{pid}", Attendance.Status.PRESENT)
+        if status not in Attendance.Status.values:
+            status = Attendance.Status.ABSENT
+        chosen.append({**row, "status": status, "is_referent": post.get(f"referent-{pid}") == "on"})
+    return chosen
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def attendance(request, partnership, pk):
+    meeting = _meeting(partnership, pk)
+    rows = _attendance_rows(meeting)
     if request.method == "POST":
-        chosen = []
-        for row in rows:
-            pid = row["person"].pk
-            status = request.POST.get(f"status-{pid}", Attendance.Status.PRESENT)
-            if status not in Attendance.Status.values:
-                status = Attendance.Status.ABSENT
-            chosen.append(
-                {**row, "status": status, "is_referent": request.POST.get(f"referent-{pid}") == "on"}
-            )
-        guest = request.POST.get("guest", "").strip()
-        if guest:
-            person, _created = Person.objects.get_or_create(name=guest)
-            chosen.append(
-                {"person": person, "status": Attendance.Status.PRESENT, "role": Attendance.Role.GUEST}
-            )
-        try:
-            services.attendance_record(meeting=meeting, rows=chosen, by=request.user)
-        except ValidationError as error:
-            for text in _errors(error):
-                messages.error(request, text)
-        else:
-            messages.success(request, _("Attendance is recorded."))
+        guest = request.POST.get("guest", "")
+        if _run(
+            request,
+            lambda: services.attendance_record(
+                meeting=meeting, rows=_chosen_rows(request.POST, rows), guest_name=guest, by=request.user
+            ),
+            _("Attendance is recorded."),
+        ):
             return redirect("manage:meeting", partnership.slug, meeting.pk)
+    context = {"partnership": partnership, "meeting": meeting, "rows": rows}
     return render(
-        request,
-        "meetings/manage/attendance.html",
-        {"partnership": partnership, "meeting": meeting, "rows": rows, "statuses": Attendance.Status.choices},
+        request, "meetings/manage/attendance.html", {**context, "statuses": Attendance.Status.choices}
     )
+
+
+def _build(request, meeting, forms):
+    services.minutes_build_draft(meeting=meeting, by=request.user)
+    return _to_minutes(request, meeting, _("A draft is built from what was recorded."))
+
+
+def _save(request, meeting, forms):
+    forms["form"] = form = MinutesForm(request.POST)
+    if not form.is_valid():
+        return None
+    try:
+        services.minutes_update(
+            minutes=forms["minutes"],
+            text=form.cleaned_data["text"],
+            expected_version=form.cleaned_data["version"],
+            by=request.user,
+        )
+    except services.ConcurrentEditError as error:
+        forms["conflict"] = {"messages": _errors(error), "current": error.current}
+        return None
+    return _to_minutes(request, meeting, _("The minutes are saved."))
+
+
+def _approve(request, meeting, forms):
+    form = ApproveForm(request.POST)
+    if not form.is_valid():
+        return None
+    services.minutes_approve(minutes=forms["minutes"], method=form.cleaned_data["method"], by=request.user)
+    return _to_minutes(request, meeting, _("The minutes are approved; decisions and minutes are now locked."))
+
+
+def _publish(request, meeting, forms):
+    services.minutes_publish(minutes=forms["minutes"], by=request.user)
+    return _to_minutes(request, meeting, _("The minutes are published."))
+
+
+def _to_minutes(request, meeting, success: str):
+    messages.success(request, success)
+    return redirect("manage:minutes", meeting.body.partnership.slug, meeting.pk)
+
+
+# Building needs no minutes yet; the other actions act on the minutes there are.
+MINUTES_ACTIONS = {"build": _build}
+MINUTES_RECORD_ACTIONS = {"save": _save, "approve": _approve, "publish": _publish}
 
 
 @secretariat_required
@@ -372,56 +439,13 @@ def attendance(request, partnership, pk):
 def minutes(request, partnership, pk):
     meeting = _meeting(partnership, pk)
     record = Minutes.objects.filter(meeting=meeting).first()
-    conflict = None
-    form = None
+    state = {"minutes": record, "form": None, "conflict": None}
     if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "build":
-                services.minutes_build_draft(meeting=meeting, by=request.user)
-                messages.success(request, _("A draft is built from what was recorded."))
-                return redirect("manage:minutes", partnership.slug, meeting.pk)
-            if action == "save" and record is not None:
-                form = MinutesForm(request.POST)
-                if form.is_valid():
-                    services.minutes_update(
-                        minutes=record,
-                        text=form.cleaned_data["text"],
-                        expected_version=form.cleaned_data["version"],
-                        by=request.user,
-                    )
-                    messages.success(request, _("The minutes are saved."))
-                    return redirect("manage:minutes", partnership.slug, meeting.pk)
-            if action == "approve" and record is not None:
-                approve = ApproveForm(request.POST)
-                if approve.is_valid():
-                    services.minutes_approve(
-                        minutes=record, method=approve.cleaned_data["method"], by=request.user
-                    )
-                    messages.success(
-                        request, _("The minutes are approved; decisions and minutes are now locked.")
-                    )
-                    return redirect("manage:minutes", partnership.slug, meeting.pk)
-            if action == "publish" and record is not None:
-                services.minutes_publish(minutes=record, by=request.user)
-                messages.success(request, _("The minutes are published."))
-                return redirect("manage:minutes", partnership.slug, meeting.pk)
-        except services.ConcurrentEditError as error:
-            conflict = {"messages": _errors(error), "current": error.current}
-        except ValidationError as error:
-            for text in _errors(error):
-                messages.error(request, text)
-    if record is not None and form is None:
-        form = MinutesForm(initial={"version": record.version, "text": record.text})
-    return render(
-        request,
-        "meetings/manage/minutes.html",
-        {
-            "partnership": partnership,
-            "meeting": meeting,
-            "minutes": record,
-            "form": form,
-            "approve_form": ApproveForm(),
-            "conflict": conflict,
-        },
-    )
+        actions = {**MINUTES_ACTIONS, **(MINUTES_RECORD_ACTIONS if record is not None else {})}
+        response = _dispatch(request, meeting, state, actions)
+        if response is not None:
+            return response
+    if record is not None and state["form"] is None:
+        state["form"] = MinutesForm(initial={"version": record.version, "text": record.text})
+    context = {"partnership": partnership, "meeting": meeting, "approve_form": ApproveForm()}
+    return render(request, "meetings/manage/minutes.html", {**context, **state})

@@ -11,6 +11,7 @@ from governance import permissions
 from governance.decorators import secretariat_required
 from governance.history import latest_changes
 from governance.models import Partnership
+from meetings import selectors as meeting_selectors
 from meetings.models import Case, FollowUp, Meeting
 
 
@@ -41,11 +42,7 @@ def overview(request, partnership):
         .exclude(status=Meeting.Status.MINUTES_PUBLISHED)
         .order_by("-start")[:20]
     )
-    proposals = list(
-        Case.objects.filter(body__partnership=partnership, meeting__isnull=True, intake_status="proposed")
-        .select_related("body")
-        .order_by("pk")
-    )
+    proposals = list(meeting_selectors.proposals_waiting(partnership=partnership))
     follow_ups = list(
         FollowUp.objects.filter(meeting__body__partnership=partnership, due__isnull=False)
         .exclude(status__in=[FollowUp.Status.DONE, FollowUp.Status.CANCELLED])

@@ -100,7 +100,7 @@ def test_secretariat_journey(member_with_email, browser):
     assert "HEMMELIG-TEKST" in member.content()
 
     # 6. Record the meeting: held, attendance, a decision.
-    staff.click("button[value=held]")
+    staff.click("button[value=mark_held]")
     staff.goto(base + f"/forvaltning/troms-ofoten/moter/{meeting.pk}/oppmote/")
     staff.click("main form button[type=submit]")
     assert meeting.attendances.count() >= 1

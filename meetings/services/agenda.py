@@ -1,0 +1,251 @@
+"""The agenda: cases added, followed up, taken in from proposals, edited, moved, removed.
+
+Before the notice a case has no number; after it, a new case is numbered at once and every
+change is recorded as made after the notice (`changed_after_notice`). The lifecycle table
+decides whether the agenda may change at all (`lifecycle.can_edit_agenda`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from governance import permissions
+from governance.history import delete_with_history, save_with_history
+
+from ..models import Case, CaseSection, Meeting
+from .common import (
+    CASE_EDITABLE_FIELDS,
+    _check_same_partnership,
+    _local_year,
+    _lock_body,
+    _next_free_number,
+    _place_on_agenda,
+    _refuse_agenda_change,
+    _refuse_if_case_locked,
+    _refuse_stale,
+    _set_agenda_order,
+    _validated,
+    changed_after_notice,
+)
+
+
+def _no_new_cases() -> str:
+    return _("The minutes of this meeting are approved; no cases can be added.")
+
+
+def _agenda_locked() -> str:
+    return _("The minutes of this meeting are approved; the agenda is locked.")
+
+
+def case_create(
+    *, meeting: Meeting, title: str, by, kind=Case.Kind.DECISION, previous: Case | None = None, **fields
+) -> Case:
+    """A new case on the agenda, before eventuelt and neste møte.
+
+    After the notice it gets the next free number at once and is marked as changed after notice.
+    """
+    partnership = meeting.body.partnership
+    permissions.require_manage(by, partnership)
+    patient_groups = fields.pop("patient_groups", None)
+    unknown = set(fields) - CASE_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"case_create() cannot set {', '.join(sorted(unknown))}")
+    if previous is not None:
+        _check_same_partnership(previous.body.partnership_id, partnership, _("The previous case"))
+    with transaction.atomic():
+        fresh_meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        _refuse_agenda_change(fresh_meeting, _no_new_cases())
+        case = Case(
+            body_id=fresh_meeting.body_id,
+            meeting=fresh_meeting,
+            year=_local_year(fresh_meeting),
+            kind=kind,
+            title=title,
+            previous=previous,
+            **fields,
+        )
+        _put_on_agenda(case, fresh_meeting, by=by, reason=_("Case added to the agenda"))
+        if patient_groups is not None:
+            case.patient_groups.set(patient_groups)
+    return case
+
+
+def _put_on_agenda(case: Case, meeting: Meeting, *, by, reason: str) -> None:
+    """Save `case` on `meeting`'s agenda, numbered at once when the notice is out."""
+    if meeting.notice_is_issued:
+        _lock_body(meeting.body_id)
+        case.number = _next_free_number(meeting.body_id, case.year)
+    reason = changed_after_notice(reason, meeting=meeting, case=case)
+    case.order = None
+    _validated(case)
+    save_with_history(case, reason=reason, by=by)
+    _place_on_agenda(meeting, case, by=by, reason=reason)
+
+
+def case_follow_up(*, meeting: Meeting, previous: Case, by, title: str | None = None) -> Case:
+    """A new case that follows up `previous` (linked as its previous handling)."""
+    if title is None:
+        title = f"Oppfølging av sak {previous.case_number} {previous.title}".replace("  ", " ")
+    kind = (
+        previous.kind
+        if previous.kind in (Case.Kind.DECISION, Case.Kind.DISCUSSION)
+        else Case.Kind.INFORMATION
+    )
+    return case_create(
+        meeting=meeting,
+        title=title[:500],
+        kind=kind,
+        previous=previous,
+        by=by,
+        patient_groups=list(previous.patient_groups.all()),
+    )
+
+
+def case_take_in_proposal(*, case: Case, meeting: Meeting, by) -> Case:
+    """Put a proposed case (innmelding) on a meeting's agenda."""
+    permissions.require_manage(by, meeting.body.partnership)
+    with transaction.atomic():
+        fresh = Case.objects.select_for_update().get(pk=case.pk)
+        fresh_meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if fresh.intake_status != Case.IntakeStatus.PROPOSED or fresh.meeting_id is not None:
+            raise ValidationError(_("Only a proposed case that is not on an agenda can be taken in."))
+        if fresh.body_id != fresh_meeting.body_id:
+            raise ValidationError(_("The case was proposed to another body."))
+        _refuse_agenda_change(fresh_meeting, _no_new_cases())
+        fresh.meeting = fresh_meeting
+        fresh.year = _local_year(fresh_meeting)
+        fresh.intake_status = Case.IntakeStatus.ACCEPTED
+        fresh.version += 1
+        _put_on_agenda(fresh, fresh_meeting, by=by, reason=_("Proposed case taken onto the agenda"))
+    return fresh
+
+
+def case_update(
+    *,
+    case: Case,
+    by,
+    expected_version: int,
+    reason: str = "",
+    sections: list[dict] | None = None,
+    patient_groups: Iterable | None = None,
+    **fields,
+) -> Case:
+    """Save the case paper, refusing a save made from an older version than the current one."""
+    partnership = case.body.partnership
+    permissions.require_manage(by, partnership)
+    unknown = set(fields) - CASE_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"case_update() cannot change {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        fresh = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("meeting", "body__partnership")
+            .get(pk=case.pk)
+        )
+        _refuse_if_case_locked(fresh)
+        _refuse_stale(fresh, expected_version)
+        previous = fields.get("previous")
+        if previous is not None:
+            if previous.pk == fresh.pk:
+                raise ValidationError(_("A case cannot be its own previous handling."))
+            _check_same_partnership(previous.body.partnership_id, partnership, _("The previous case"))
+        for name, value in fields.items():
+            setattr(fresh, name, value)
+        if not fresh.exempt:
+            fresh.exemption_basis = "" if "exempt" in fields else fresh.exemption_basis
+        fresh.version += 1
+        text = changed_after_notice(reason or _("Case paper edited"), meeting=fresh.meeting, case=fresh)
+        _validated(fresh)
+        save_with_history(fresh, reason=text, by=by)
+        if sections is not None:
+            _replace_sections(fresh, sections, by=by, reason=text)
+        if patient_groups is not None:
+            fresh.patient_groups.set(patient_groups)
+    return fresh
+
+
+def _replace_sections(case: Case, sections: list[dict], *, by, reason: str) -> None:
+    """Make the case's sections exactly `sections`, in order, changing rows in place.
+
+    Like the agenda order, the kept rows first move out of the way of the unique
+    (case, order) in an UPDATE that does not outlive the transaction; each section that
+    changes is then saved with history; one whose heading and text stay the same only gets
+    its position back, without a history row.
+    """
+    existing = list(case.sections.order_by("order", "pk"))
+    wanted = [
+        {"heading": (s.get("heading") or "").strip(), "text": (s.get("text") or "").strip()} for s in sections
+    ]
+    for section in existing[len(wanted) :]:
+        delete_with_history(section, reason=reason, by=by)
+    existing = existing[: len(wanted)]
+    offset = max([s.order for s in existing] + [len(wanted)]) + 1
+    for index, section in enumerate(existing):
+        CaseSection.objects.filter(pk=section.pk).update(order=offset + index)
+    for index, data in enumerate(wanted):
+        if index < len(existing):
+            section = existing[index]
+            if section.heading == data["heading"] and section.text == data["text"]:
+                CaseSection.objects.filter(pk=section.pk).update(order=index + 1)
+                continue
+        else:
+            section = CaseSection(case=case)
+        section.order = index + 1
+        section.heading = data["heading"]
+        section.text = data["text"]
+        _validated(section, exclude=["case"])
+        save_with_history(section, reason=reason, by=by)
+
+
+def agenda_reorder(*, meeting: Meeting, case_ids: list[int], by) -> None:
+    """Put the agenda in the given order; numbers given at the notice stay as they are."""
+    permissions.require_manage(by, meeting.body.partnership)
+    with transaction.atomic():
+        fresh = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        _refuse_agenda_change(fresh, _agenda_locked())
+        cases = {case.pk: case for case in fresh.cases.all()}
+        ids = [int(pk) for pk in case_ids]
+        if len(ids) != len(set(ids)) or set(ids) != set(cases):
+            raise ValidationError(_("The new order must list every case on the agenda exactly once."))
+        reason = changed_after_notice(_("Agenda reordered"), meeting=fresh)
+        _set_agenda_order(fresh, [cases[pk] for pk in ids], by=by, reason=reason)
+
+
+def agenda_move(*, meeting: Meeting, case: Case, direction: str, by) -> None:
+    """Swap a case with its neighbour above ("up") or below ("down"); at either end nothing moves."""
+    if direction not in ("up", "down"):
+        raise ValueError(f"agenda_move() moves up or down, not {direction!r}")
+    ids = list(meeting.cases.order_by("order", "pk").values_list("pk", flat=True))
+    if case.pk not in ids:
+        raise ValidationError(_("The case is not on this meeting's agenda."))
+    i = ids.index(case.pk)
+    j = i - 1 if direction == "up" else i + 1
+    if 0 <= j < len(ids):
+        ids[i], ids[j] = ids[j], ids[i]
+        agenda_reorder(meeting=meeting, case_ids=ids, by=by)
+
+
+def case_remove(*, case: Case, by, reason: str = "") -> Case | None:
+    """Before the notice, delete the unnumbered case; after it, mark it withdrawn (number kept)."""
+    permissions.require_manage(by, case.body.partnership)
+    with transaction.atomic():
+        fresh = Case.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=case.pk)
+        _refuse_if_case_locked(fresh)
+        if fresh.number is None:
+            meeting = fresh.meeting
+            delete_with_history(fresh, reason=reason or _("Removed from the draft agenda"), by=by)
+            if meeting is not None:
+                remaining = list(meeting.cases.order_by("order", "pk"))
+                _set_agenda_order(meeting, remaining, by=by, reason=_("Agenda reordered"))
+            return None
+        fresh.outcome = Case.Outcome.WITHDRAWN
+        fresh.version += 1
+        text = f"{_('Withdrawn')}: {reason}" if reason else _("Withdrawn")
+        # A numbered case was numbered by the notice: its withdrawal is always after the notice.
+        text = changed_after_notice(text, meeting=fresh.meeting, case=fresh, issued=True)
+        save_with_history(fresh, reason=text, by=by)
+    return fresh

@@ -1,0 +1,185 @@
+"""Recording the meeting: attendance, decisions with reservations and recusals, follow-ups."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from governance import permissions
+from governance.history import delete_with_history, save_with_history
+from governance.models import Person
+
+from ..models import Attendance, Case, FollowUp, Meeting, Recusal, Reservation
+from .common import (
+    _check_same_partnership,
+    _refuse_agenda_change,
+    _refuse_if_case_locked,
+    _validated,
+)
+
+GUEST_NAME_MAX_LENGTH = Person._meta.get_field("name").max_length
+
+
+def _guest(name: str, *, by, reason: str) -> Person:
+    """The person a guest's name stands for: an existing one of that name, or a new one."""
+    if "\x00" in name:
+        raise ValidationError({"guest_name": _("The guest's name contains a character that is not allowed.")})
+    if len(name) > GUEST_NAME_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "guest_name": _("The guest's name can be at most %(limit)d characters.")
+                % {"limit": GUEST_NAME_MAX_LENGTH}
+            }
+        )
+    person = Person.objects.filter(name=name).order_by("pk").first()
+    if person is None:
+        person = _validated(Person(name=name))
+        save_with_history(person, reason=reason, by=by)
+    return person
+
+
+def attendance_record(*, meeting: Meeting, rows: list[dict], by, guest_name: str = "") -> list[Attendance]:
+    """Replace the meeting's attendance with `rows`, and a present guest when `guest_name` is given."""
+    permissions.require_manage(by, meeting.body.partnership)
+    guest_name = (guest_name or "").strip()
+    reason = _("Attendance recorded")
+    with transaction.atomic():
+        fresh = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        _refuse_agenda_change(fresh, _("The minutes of this meeting are approved; the attendance is locked."))
+        rows = list(rows)
+        if guest_name:
+            person = _guest(guest_name, by=by, reason=reason)
+            rows.append(
+                {"person": person, "status": Attendance.Status.PRESENT, "role": Attendance.Role.GUEST}
+            )
+        people = [row["person"].pk for row in rows]
+        if len(people) != len(set(people)):
+            raise ValidationError(_("A person can be listed only once in the attendance."))
+        for old in list(fresh.attendances.all()):
+            delete_with_history(old, reason=reason, by=by)
+        created = []
+        for order, row in enumerate(rows, start=1):
+            attendance = Attendance(
+                meeting=fresh,
+                person=row["person"],
+                status=row.get("status") or Attendance.Status.PRESENT,
+                on_behalf_of=row.get("on_behalf_of"),
+                substitute_for=row.get("substitute_for"),
+                role=row.get("role") or Attendance.Role.MEMBER,
+                is_referent=bool(row.get("is_referent")),
+                title=row.get("title") or "",
+                note=row.get("note") or "",
+                order=order,
+            )
+            _validated(attendance)
+            save_with_history(attendance, reason=reason, by=by)
+            created.append(attendance)
+    return created
+
+
+def case_record_decision(
+    *,
+    case: Case,
+    outcome,
+    decision: str = "",
+    by,
+    reservations: Iterable[dict] | None = None,
+    recusals: Iterable[dict] | None = None,
+) -> Case:
+    """Record the outcome and decision of a case, and (when given) its reservations and recusals.
+
+    `reservations` and `recusals` replace what is recorded when given; None leaves them as they are.
+    """
+    permissions.require_manage(by, case.body.partnership)
+    with transaction.atomic():
+        fresh = Case.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=case.pk)
+        _refuse_if_case_locked(fresh)
+        if fresh.meeting is None or not fresh.meeting.notice_is_issued:
+            raise ValidationError(_("A decision can be recorded once the notice of the meeting is issued."))
+        if outcome not in Case.Outcome.values:
+            raise ValidationError({"outcome": _("Choose an outcome.")})
+        fresh.outcome = outcome
+        fresh.decision = (decision or "").strip()
+        fresh.version += 1
+        reason = _("Decision recorded")
+        _validated(fresh)
+        save_with_history(fresh, reason=reason, by=by)
+        if reservations is not None:
+            _replace_reservations(fresh, reservations, by=by, reason=reason)
+        if recusals is not None:
+            for old in list(fresh.recusals.all()):
+                delete_with_history(old, reason=reason, by=by)
+            for row in recusals:
+                recusal = Recusal(case=fresh, person=row["person"], reason=row.get("reason") or "")
+                _validated(recusal)
+                save_with_history(recusal, reason=reason, by=by)
+    return fresh
+
+
+def _replace_reservations(case: Case, rows: Iterable[dict], *, by, reason: str) -> None:
+    for old in list(case.reservations.all()):
+        delete_with_history(old, reason=reason, by=by)
+    for row in rows:
+        reservation = Reservation(
+            case=case,
+            party=row.get("party"),
+            person=row.get("person"),
+            text=(row.get("text") or "").strip(),
+        )
+        if reservation.party is None and reservation.person is None:
+            raise ValidationError(_("A reservation needs the party or person who made it."))
+        _validated(reservation)
+        save_with_history(reservation, reason=reason, by=by)
+
+
+def follow_up_add(
+    *,
+    meeting: Meeting,
+    what: str,
+    by,
+    title: str = "",
+    responsible: str = "",
+    responsible_person=None,
+    due=None,
+    case: Case | None = None,
+) -> FollowUp:
+    permissions.require_manage(by, meeting.body.partnership)
+    if case is not None and case.meeting_id != meeting.pk:
+        raise ValidationError(_("The case is not on this meeting's agenda."))
+    with transaction.atomic():
+        order = (meeting.follow_ups.aggregate(top=Max("order"))["top"] or 0) + 1
+        follow_up = FollowUp(
+            meeting=meeting,
+            what=(what or "").strip(),
+            title=title,
+            responsible=responsible,
+            responsible_person=responsible_person,
+            due=due,
+            case=case,
+            order=order,
+        )
+        _validated(follow_up)
+        save_with_history(follow_up, reason=_("Follow-up point added"), by=by)
+    return follow_up
+
+
+def follow_up_close(
+    *, follow_up: FollowUp, by, closed_by_case: Case | None = None, status=FollowUp.Status.DONE
+) -> FollowUp:
+    partnership = follow_up.meeting.body.partnership
+    permissions.require_manage(by, partnership)
+    if status not in (FollowUp.Status.DONE, FollowUp.Status.CANCELLED):
+        raise ValidationError(_("A follow-up point is closed as done or cancelled."))
+    if closed_by_case is not None:
+        _check_same_partnership(closed_by_case.body.partnership_id, partnership, _("The closing case"))
+    with transaction.atomic():
+        fresh = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+        fresh.status = status
+        fresh.closed_by_case = closed_by_case
+        _validated(fresh)
+        save_with_history(fresh, reason=_("Follow-up point closed"), by=by)
+    return fresh
