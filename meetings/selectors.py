@@ -129,3 +129,42 @@ def latest_decisions(user, *, partnership, limit=5):
         .select_related("body__partnership", "meeting")
         .order_by("-meeting__start", "order")[:limit]
     )
+
+
+# ---------------------------------------------------------------------------
+# The members' area: a member's bodies, meetings and proposals
+# ---------------------------------------------------------------------------
+
+
+def my_memberships(user):
+    """The user's current seats (not in a secretariat), with the body and whom they represent."""
+    from governance.models import Body, Membership
+
+    return list(
+        Membership.objects.current()
+        .filter(person__user=user)
+        .exclude(body__kind=Body.Kind.SECRETARIAT)
+        .select_related("body__partnership", "on_behalf_of")
+        .order_by("body__partnership__name", "body__name")
+    )
+
+
+def my_upcoming_meetings(user, bodies, *, limit=20):
+    """The coming meetings of `bodies` the user may see, soonest first."""
+    from django.utils import timezone
+
+    return list(
+        Meeting.objects.visible_to(user)
+        .filter(body__in=bodies, start__gte=timezone.now())
+        .select_related("body__partnership")
+        .order_by("start")[:limit]
+    )
+
+
+def my_proposals(user, *, limit=20):
+    """The cases the user proposed, newest first, with where they went."""
+    return list(
+        Case.objects.filter(proposed_by=user)
+        .select_related("body__partnership", "meeting")
+        .order_by("-pk")[:limit]
+    )
