@@ -5,6 +5,7 @@ Each returns what its page shows in a fixed number of queries, whatever the amou
 
 import datetime as dt
 
+from meetings import lifecycle
 from meetings.models import Case, FollowUp, Meeting
 
 OVERVIEW_MEETINGS = 20
@@ -16,9 +17,9 @@ def meetings_to_work_on(partnership, *, today: dt.date) -> tuple[list[Meeting], 
     meetings = Meeting.objects.filter(body__partnership=partnership).select_related("body__partnership")
     upcoming = list(meetings.filter(start__date__gte=today).order_by("start")[:OVERVIEW_MEETINGS])
     to_finish = list(
-        meetings.filter(start__date__lt=today)
-        .exclude(status=Meeting.Status.MINUTES_PUBLISHED)
-        .order_by("-start")[:OVERVIEW_MEETINGS]
+        meetings.filter(start__date__lt=today, status__in=lifecycle.UNFINISHED_STATUSES).order_by("-start")[
+            :OVERVIEW_MEETINGS
+        ]
     )
     return upcoming, to_finish
 
