@@ -13,6 +13,7 @@ database on every save, a revert to an older version included. A row that has a 
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -47,6 +48,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     form = ChangeReasonForm
     service_fields: tuple[str, ...] = ()
+    # A link typed without its scheme is a secure one (Django 6's default, asked for now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_readonly_fields(self, request, obj=None):
         own = self.service_fields
