@@ -151,13 +151,11 @@ def my_memberships(user):
 
 def my_upcoming_meetings(user, bodies, *, limit=20):
     """The coming meetings of `bodies` the user may see, soonest first."""
-    from django.utils import timezone
-
     return list(
         Meeting.objects.visible_to(user)
-        .filter(body__in=bodies, start__gte=timezone.now())
-        .select_related("body__partnership")
-        .order_by("start")[:limit]
+        .filter(body__in=bodies)
+        .upcoming()
+        .select_related("body__partnership")[:limit]
     )
 
 
