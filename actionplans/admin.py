@@ -1,7 +1,8 @@
-"""Admin for action plans, with history on every model."""
+"""Admin for action plans, with history and a reason for each change on every model."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from governance.history_admin import HistoryAdmin, HistoryStackedInline
 
 from .models import ActionPlan, FocusArea, Goal, Measure, ProgressReport
 
@@ -18,9 +19,10 @@ class GoalInline(admin.TabularInline):
     extra = 0
 
 
-class MeasureInline(admin.StackedInline):
+class MeasureInline(HistoryStackedInline):
     model = Measure
     extra = 0
+    service_fields = ("status",)  # a measure takes the status of its latest progress report
     fields = ["order", "letter", "goal", "text", "responsible_text", "responsible_bodies", "status", "due"]
     autocomplete_fields = ["responsible_bodies"]
     show_change_link = True
@@ -33,7 +35,7 @@ class ProgressReportInline(admin.TabularInline):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(SimpleHistoryAdmin):
+class ActionPlanAdmin(HistoryAdmin):
     list_display = ["title", "partnership", "period_start", "period_end", "adopted_by"]
     list_filter = ["partnership"]
     search_fields = ["title", "subtitle", "purpose"]
@@ -45,7 +47,7 @@ class ActionPlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FocusArea)
-class FocusAreaAdmin(SimpleHistoryAdmin):
+class FocusAreaAdmin(HistoryAdmin):
     list_display = ["__str__", "action_plan", "order"]
     list_filter = ["action_plan"]
     search_fields = ["title", "description"]
@@ -54,15 +56,16 @@ class FocusAreaAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Goal)
-class GoalAdmin(SimpleHistoryAdmin):
+class GoalAdmin(HistoryAdmin):
     list_display = ["text", "focus_area"]
     search_fields = ["text"]
     list_select_related = ["focus_area"]
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(HistoryAdmin):
     list_display = ["__str__", "focus_area", "responsible_text", "status", "due"]
+    service_fields = ("status",)  # a measure takes the status of its latest progress report
     list_filter = ["status", "focus_area__action_plan", "responsible_bodies"]
     search_fields = ["text", "responsible_text"]
     autocomplete_fields = ["goal", "responsible_bodies", "responsible_organisations", "cases"]
@@ -72,7 +75,7 @@ class MeasureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(SimpleHistoryAdmin):
+class ProgressReportAdmin(HistoryAdmin):
     list_display = ["measure", "date", "status", "case", "reported_by"]
     list_filter = ["status", "reported_by"]
     search_fields = ["text", "measure__text"]

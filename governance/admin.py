@@ -1,9 +1,9 @@
-"""Admin for governance: the staff's complete fallback tool, with history."""
+"""Admin for governance: the staff's complete fallback tool, with history and a reason for each change."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from .history_admin import HistoryAdmin
 from .models import Body, Membership, Organisation, Partnership, PatientGroup, Person
 
 
@@ -16,14 +16,14 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(SimpleHistoryAdmin):
+class PartnershipAdmin(HistoryAdmin):
     list_display = ["name", "short_name", "slug", "case_number_style"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["short_name"]}
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(HistoryAdmin):
     list_display = ["name", "short_name", "kind", "region", "parent", "partnership"]
     list_filter = ["partnership", "kind", "region"]
     search_fields = ["name", "short_name"]
@@ -32,7 +32,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Body)
-class BodyAdmin(SimpleHistoryAdmin):
+class BodyAdmin(HistoryAdmin):
     list_display = ["name", "short_name", "kind", "level", "parent", "partnership", "meetings_open"]
     list_filter = ["partnership", "kind", "level", "meetings_open"]
     search_fields = ["name", "short_name"]
@@ -43,7 +43,7 @@ class BodyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(HistoryAdmin):
     list_display = ["name", "title", "organisation", "user"]
     list_filter = ["organisation__partnership"]
     search_fields = ["name", "title", "email"]
@@ -52,7 +52,7 @@ class PersonAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(HistoryAdmin):
     list_display = ["person", "body", "role", "on_behalf_of", "start_date", "end_date"]
     list_filter = ["body__partnership", "role", "body"]
     search_fields = ["person__name", "body__name", "body__short_name"]
@@ -62,7 +62,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PatientGroup)
-class PatientGroupAdmin(SimpleHistoryAdmin):
+class PatientGroupAdmin(HistoryAdmin):
     list_display = ["name", "order"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -12,6 +12,11 @@ def _mark(obj, *, reason: str, by) -> None:
         obj._history_user = by
 
 
+def mark_change(obj, *, reason: str, by) -> None:
+    """Set what the next history row of `obj` records, when something else saves it (a formset)."""
+    _mark(obj, reason=reason, by=by)
+
+
 def save_with_history(obj, *, reason: str, by=None, **save_kwargs):
     """Save `obj`, leaving a history row with `reason` and the acting user."""
     _mark(obj, reason=reason, by=by)

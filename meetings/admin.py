@@ -1,7 +1,8 @@
-"""Admin for meetings and cases, with history on every model."""
+"""Admin for meetings and cases, with history and a reason for each change on every model."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from governance.history_admin import HistoryAdmin, HistoryTabularInline
 
 from .models import (
     Amendment,
@@ -17,12 +18,19 @@ from .models import (
 )
 
 
-class CaseInline(admin.TabularInline):
+class CaseInline(HistoryTabularInline):
+    """The meeting's cases; their number and year are given by the services, so a new case is
+    added in the case admin (which asks its year), not here."""
+
     model = Case
     fk_name = "meeting"
     extra = 0
     fields = ["order", "number", "year", "kind", "title", "exempt"]
+    service_fields = ("number", "year")
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class AttendanceInline(admin.TabularInline):
@@ -65,8 +73,9 @@ class RecusalInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(HistoryAdmin):
     list_display = ["__str__", "body", "start", "place", "is_digital", "is_open", "status"]
+    service_fields = ("status", "cancelled_at")  # meetings/lifecycle.py, through the services
     list_filter = ["body__partnership", "status", "body", "is_digital", "is_open"]
     search_fields = ["title", "body__name", "body__short_name", "place", "purpose"]
     autocomplete_fields = ["body"]
@@ -76,8 +85,9 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(SimpleHistoryAdmin):
+class CaseAdmin(HistoryAdmin):
     list_display = ["__str__", "body", "meeting", "kind", "outcome", "exempt"]
+    service_fields = ("number", "year", "version", "intake_status")  # numbering, proposals, edits
     list_filter = ["body__partnership", "kind", "outcome", "exempt", "year", "body"]
     search_fields = [
         "title",
@@ -95,7 +105,7 @@ class CaseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CaseSection)
-class CaseSectionAdmin(SimpleHistoryAdmin):
+class CaseSectionAdmin(HistoryAdmin):
     list_display = ["__str__", "case", "order"]
     search_fields = ["heading", "text", "case__title"]
     autocomplete_fields = ["case"]
@@ -103,14 +113,14 @@ class CaseSectionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Reservation)
-class ReservationAdmin(SimpleHistoryAdmin):
+class ReservationAdmin(HistoryAdmin):
     list_display = ["__str__", "case", "party"]
     autocomplete_fields = ["case", "party", "person"]
     list_select_related = ["case__body__partnership", "party", "person"]
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SimpleHistoryAdmin):
+class AttendanceAdmin(HistoryAdmin):
     list_display = ["person", "meeting", "on_behalf_of", "status", "role", "is_referent"]
     list_filter = ["status", "role", "meeting__body"]
     search_fields = ["person__name", "title"]
@@ -119,15 +129,16 @@ class AttendanceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Recusal)
-class RecusalAdmin(SimpleHistoryAdmin):
+class RecusalAdmin(HistoryAdmin):
     list_display = ["person", "case"]
     autocomplete_fields = ["case", "person"]
     list_select_related = ["person", "case__body__partnership"]
 
 
 @admin.register(Minutes)
-class MinutesAdmin(SimpleHistoryAdmin):
+class MinutesAdmin(HistoryAdmin):
     list_display = ["__str__", "approved_at", "approval_method", "published_at"]
+    service_fields = ("version",)
     list_filter = ["approval_method", "meeting__body"]
     search_fields = ["text", "meeting__title", "meeting__body__name"]
     autocomplete_fields = ["meeting", "approved_in_case"]
@@ -135,7 +146,7 @@ class MinutesAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(SimpleHistoryAdmin):
+class FollowUpAdmin(HistoryAdmin):
     list_display = ["__str__", "meeting", "responsible", "due", "status"]
     list_filter = ["status", "meeting__body"]
     search_fields = ["title", "what", "responsible"]
@@ -144,7 +155,7 @@ class FollowUpAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(SimpleHistoryAdmin):
+class AttachmentAdmin(HistoryAdmin):
     list_display = ["title", "case", "exempt", "exemption_basis"]
     list_filter = ["exempt"]
     search_fields = ["title", "case__title"]
@@ -153,7 +164,7 @@ class AttachmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Amendment)
-class AmendmentAdmin(SimpleHistoryAdmin):
+class AmendmentAdmin(HistoryAdmin):
     list_display = ["__str__", "field", "by", "at"]
     search_fields = ["reason", "old_value", "new_value"]
     autocomplete_fields = ["case", "minutes"]

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event
 
 from governance.models import Body, Partnership
+from governance.templatetags.portal import meeting_date
 
 from .models import Case, Meeting
 
@@ -146,7 +147,7 @@ class MinutesFeed(Feed):
     def item_title(self, item):
         return _("Minutes: %(body)s %(date)s") % {
             "body": item.body.name,
-            "date": timezone.localtime(item.start).strftime("%d.%m.%Y"),
+            "date": meeting_date(item),
         }
 
     def item_description(self, item):

@@ -17,14 +17,9 @@ from django.utils.translation import gettext as _
 
 from documents.pdf import MEMBER, PUBLIC, RESTRICTED, PdfDocument, base_context, render_pdf
 from governance.models import Membership
+from governance.templatetags.portal import meeting_date
 
 from .models import Attendance, Case, FollowUp, Meeting, Minutes, Recusal, Reservation
-
-
-def _date_text(meeting: Meeting) -> str:
-    from django.template.defaultfilters import date as date_filter
-
-    return date_filter(timezone.localtime(meeting.start), "j. F Y")
 
 
 def _case_queryset(user):
@@ -35,14 +30,29 @@ def _case_queryset(user):
         .prefetch_related(
             "sections",
             "attachments",
+            "patient_groups",
             Prefetch("reservations", queryset=Reservation.objects.select_related("party", "person")),
             Prefetch("recusals", queryset=Recusal.objects.select_related("person")),
         )
     )
 
 
+def _mark_listed_attachments(cases) -> None:
+    """Which attachment titles a paper shows: the same for everyone who gets the document.
+
+    A document is stored per audience (public or member), not per user, so an attachment's title
+    shows when its case's content does and neither the attachment nor only its case is exempt;
+    an exempt attachment of a public case is listed as exempt, with its basis, for all readers.
+    """
+    for case in cases:
+        for attachment in case.attachments.all():
+            attachment.readable = case.content_visible and (case.exempt or not attachment.exempt)
+
+
 def _cases_for(user, meeting: Meeting) -> list[Case]:
-    return list(_case_queryset(user).filter(meeting=meeting).order_by("order", "number", "pk"))
+    cases = list(_case_queryset(user).filter(meeting=meeting).order_by("order", "number", "pk"))
+    _mark_listed_attachments(cases)
+    return cases
 
 
 def _audience(cases, *, published: bool) -> str:
@@ -106,7 +116,7 @@ def notice_html(meeting: Meeting, user) -> tuple[str, tuple]:
     context = base_context(
         partnership=meeting.body.partnership,
         title=_("Notice of meeting: %(body)s, %(date)s")
-        % {"body": meeting.body.name, "date": _date_text(meeting)},
+        % {"body": meeting.body.name, "date": meeting_date(meeting)},
     ) | {"meeting": meeting, "cases": cases, "members": members, "substitutes": substitutes}
     seen = (_audience(cases, published=meeting.agenda_is_public), _access_of(cases))
     return render_to_string("meetings/pdf/notice.html", context), seen
@@ -176,7 +186,7 @@ def protocol_html(meeting: Meeting, user) -> tuple[str, tuple]:
     next_meeting = _next_meeting(meeting, user).first()
     context = base_context(
         partnership=meeting.body.partnership,
-        title=_("Minutes: %(body)s, %(date)s") % {"body": meeting.body.name, "date": _date_text(meeting)},
+        title=_("Minutes: %(body)s, %(date)s") % {"body": meeting.body.name, "date": meeting_date(meeting)},
     ) | {
         "meeting": meeting,
         "cases": cases,
@@ -213,6 +223,7 @@ def render_protocol_pdf(meeting: Meeting, user=None) -> bytes:
 
 def case_html(case: Case, user) -> tuple[str, tuple]:
     case = _case_queryset(user).get(pk=case.pk)
+    _mark_listed_attachments([case])
     meeting = case.meeting
     context = base_context(
         partnership=case.body.partnership,

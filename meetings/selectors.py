@@ -5,7 +5,7 @@ import datetime as dt
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from governance.models import Membership
+from governance.models import Body, Membership
 
 from . import permissions
 from .models import Attachment, Attendance, Case, FollowUp, Meeting
@@ -200,3 +200,38 @@ def proposals_waiting(*, partnership=None, body=None):
     if body is not None:
         cases = cases.filter(body=body)
     return cases.select_related("body__partnership", "proposed_by__person").order_by("pk")
+
+
+# ---------------------------------------------------------------------------
+# The members' area: a member's bodies, meetings and proposals
+# ---------------------------------------------------------------------------
+
+
+def my_memberships(user):
+    """The user's current seats (not in a secretariat), with the body and whom they represent."""
+    return list(
+        Membership.objects.current()
+        .filter(person__user=user)
+        .exclude(body__kind=Body.Kind.SECRETARIAT)
+        .select_related("body__partnership", "on_behalf_of")
+        .order_by("body__partnership__name", "body__name")
+    )
+
+
+def my_upcoming_meetings(user, bodies, *, limit=20):
+    """The coming meetings of `bodies` the user may see, soonest first."""
+    return list(
+        Meeting.objects.visible_to(user)
+        .filter(body__in=bodies)
+        .upcoming()
+        .select_related("body__partnership")[:limit]
+    )
+
+
+def my_proposals(user, *, limit=20):
+    """The cases the user proposed, newest first, with where they went."""
+    return list(
+        Case.objects.filter(proposed_by=user)
+        .select_related("body__partnership", "meeting")
+        .order_by("-pk")[:limit]
+    )

@@ -1,4 +1,10 @@
-"""Template helpers for the portal's pages: dates, times and labels in Norwegian."""
+"""Template helpers for the portal's pages and PDFs: dates, times and labels in Norwegian.
+
+A meeting's time is written in one place: `meeting_when` (“12. mai 2023 kl. 12.00–14.00”) and,
+where only the day is wanted (titles, breadcrumbs, file names people read), `meeting_date`
+(“12. mai 2023”). Pages, PDFs, feeds and e-mails use these; the formats themselves are the
+active language's (helsefellesskap/formats/).
+"""
 
 from django import template
 from django.template.defaultfilters import date as date_filter
@@ -10,10 +16,16 @@ register = template.Library()
 
 
 @register.filter
+def meeting_date(meeting) -> str:
+    """“12. mai 2023”: the day the meeting starts, in local time."""
+    return date_filter(timezone.localtime(meeting.start), "DATE_FORMAT")
+
+
+@register.filter
 def meeting_when(meeting) -> str:
     """“12. mai 2023 kl. 12.00–14.00”, or the date alone when the time is not known."""
     start = timezone.localtime(meeting.start)
-    day = date_filter(start, "DATE_FORMAT")
+    day = meeting_date(meeting)
     if not meeting.start_time_known:
         return day
     text = _("%(day)s at %(time)s") % {"day": day, "time": date_filter(start, "TIME_FORMAT")}

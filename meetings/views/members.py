@@ -6,16 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from governance import permissions
-from governance.models import Body, Membership
+from governance.models import Body
 
-from .. import services
-from ..models import Case, Meeting
+from .. import selectors, services
 
 
 class ProposalForm(forms.Form):
@@ -33,30 +31,16 @@ class ProposalForm(forms.Form):
 @login_required
 @require_safe
 def my_page(request):
-    user = request.user
-    memberships = list(
-        Membership.objects.current()
-        .filter(person__user=user)
-        .exclude(body__kind=Body.Kind.SECRETARIAT)
-        .select_related("body__partnership", "on_behalf_of")
-        .order_by("body__partnership__name", "body__name")
-    )
+    memberships = selectors.my_memberships(request.user)
     bodies = [m.body for m in memberships]
-    meetings = list(
-        Meeting.objects.visible_to(user)
-        .filter(body__in=bodies, start__gte=timezone.now())
-        .select_related("body__partnership")
-        .order_by("start")[:20]
-    )
-    proposals = list(
-        Case.objects.filter(proposed_by=user)
-        .select_related("body__partnership", "meeting")
-        .order_by("-pk")[:20]
-    )
     return render(
         request,
         "meetings/members/my_page.html",
-        {"memberships": memberships, "meetings": meetings, "proposals": proposals},
+        {
+            "memberships": memberships,
+            "meetings": selectors.my_upcoming_meetings(request.user, bodies),
+            "proposals": selectors.my_proposals(request.user),
+        },
     )
 
 

@@ -12,7 +12,9 @@ from governance.decorators import secretariat_required
 from governance.history import latest_changes
 from governance.models import Partnership
 from meetings import selectors as meeting_selectors
-from meetings.models import Case, FollowUp, Meeting
+from meetings.models import Case, Meeting
+
+from .. import selectors as portal_selectors
 
 
 @login_required
@@ -35,34 +37,18 @@ def workspace_home(request):
 @require_safe
 def overview(request, partnership):
     today = timezone.localdate()
-    meetings = Meeting.objects.filter(body__partnership=partnership).select_related("body__partnership")
-    upcoming = list(meetings.filter(start__date__gte=today).order_by("start")[:20])
-    to_finish = list(
-        meetings.filter(start__date__lt=today)
-        .exclude(status=Meeting.Status.MINUTES_PUBLISHED)
-        .order_by("-start")[:20]
+    upcoming, to_finish = portal_selectors.meetings_to_work_on(
+        partnership,
+        today=today,
     )
     proposals = list(meeting_selectors.proposals_waiting(partnership=partnership))
     follow_ups = list(
-        FollowUp.objects.filter(meeting__body__partnership=partnership, due__isnull=False)
-        .exclude(status__in=[FollowUp.Status.DONE, FollowUp.Status.CANCELLED])
-        .filter(due__lte=today + timezone.timedelta(days=14))
-        .select_related("meeting__body__partnership")
-        .order_by("due")
+        portal_selectors.follow_ups_due(partnership, today=today),
     )
-    return render(
-        request,
-        "portal/manage/overview.html",
-        {
-            "partnership": partnership,
-            "upcoming": upcoming,
-            "to_finish": to_finish,
-            "proposals": proposals,
-            "follow_ups": follow_ups,
-            "today": today,
-            "bodies": partnership.bodies.order_by("level", "order", "name"),
-        },
-    )
+    context = {"partnership": partnership, "today": today, "upcoming": upcoming, "to_finish": to_finish}
+    context |= {"proposals": proposals, "follow_ups": follow_ups}
+    context["bodies"] = portal_selectors.bodies_in_order(partnership)
+    return render(request, "portal/manage/overview.html", context)
 
 
 # URL word → (model, path from it to its partnership).

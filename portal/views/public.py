@@ -13,8 +13,9 @@ from governance import permissions
 from governance import selectors as body_selectors
 from governance.models import Body, Partnership
 from meetings import selectors as meeting_selectors
-from meetings.models import Case, Meeting
+from meetings.models import Meeting
 
+from .. import selectors as portal_selectors
 from ..filters import CaseFilter
 
 CASES_PER_PAGE = 25
@@ -78,24 +79,22 @@ def body_detail(request, partnership, body):
     )
 
 
+def _query_without_page(params) -> str:
+    """The filter's query string without the page number, for the pagination links."""
+    query = params.copy()
+    query.pop("side", None)
+    return query.urlencode()
+
+
 @require_safe
 def case_list(request, partnership):
     partnership = get_object_or_404(Partnership, slug=partnership)
-    user = request.user
-    visible = (
-        Case.objects.visible_to(user)
-        .with_access(user)
-        .filter(body__partnership=partnership, number__isnull=False)
-        .select_related("body__partnership", "meeting__body__partnership")
-    )
-    years = sorted(set(visible.values_list("year", flat=True)), reverse=True)
+    visible, years = portal_selectors.listed_cases(request.user, partnership)
     case_filter = CaseFilter(
         request.GET or None, visible, partnership=partnership, years=years, request=request
     )
     cases = case_filter.qs.order_by("-year", "-number").distinct()
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("side"))
-    query = request.GET.copy()
-    query.pop("side", None)
     return render(
         request,
         "portal/case_list.html",
@@ -103,7 +102,7 @@ def case_list(request, partnership):
             "partnership": partnership,
             "filter": case_filter,
             "page": page,
-            "query": query.urlencode(),
+            "query": _query_without_page(request.GET),
         },
     )
 

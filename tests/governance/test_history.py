@@ -45,6 +45,7 @@ def test_admin_edit_records_the_acting_user(world, client, django_user_model):
         "order": 0,
         "memberships-TOTAL_FORMS": 0,
         "memberships-INITIAL_FORMS": 0,
+        "change_reason": "Nytt navn vedtatt av SSU",
     }
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]
