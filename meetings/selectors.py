@@ -26,7 +26,6 @@ def _case_paper_prefetches(user):
         *CASE_PAPER_RELATIONS,
         Prefetch("attachments", queryset=Attachment.objects.order_by("order", "pk")),
         Prefetch("later_handlings", queryset=visible.order_by("meeting__start")),
-        "measures__focus_area__action_plan__partnership",
     )
 
 
@@ -80,7 +79,8 @@ def protocol(user, meeting):
     return attendances, follow_ups
 
 
-def case_page(user, *, partnership, body, year, number) -> Case:
+def case_page(user, *, partnership, body, year, number, prefetch=()) -> Case:
+    """The visible case with its paper; `prefetch` adds what a page of a higher layer shows."""
     case = (
         Case.objects.visible_to(user)
         .with_access(user)
@@ -90,7 +90,7 @@ def case_page(user, *, partnership, body, year, number) -> Case:
             "previous__body__partnership",
             "previous__meeting__body__partnership",
         )
-        .prefetch_related(*_case_paper_prefetches(user))
+        .prefetch_related(*_case_paper_prefetches(user), *prefetch)
         .get(body__partnership__slug=partnership, body__slug=body, year=year, number=number)
     )
     mark_readable_attachments(user, [case])

@@ -14,9 +14,4 @@ urlpatterns = [
     path("<slug:partnership>/referater.atom", feeds.MinutesFeed(), name="minutes_feed"),
     path("<slug:partnership>/<slug:body>/kalender.ics", feeds.body_calendar, name="body_ics"),
     path("<slug:partnership>/<slug:body>/moter/<str:day>/", public.meeting_detail, name="meeting"),
-    path(
-        "<slug:partnership>/<slug:body>/saker/<int:year>/<int:number>/",
-        public.case_detail,
-        name="case",
-    ),
 ]

@@ -1,4 +1,4 @@
-"""Public pages that span apps: the front page, partnerships, bodies, the case list."""
+"""Public pages that span apps: the front page, partnerships, bodies, the case list and case page."""
 
 from django.urls import path
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("<slug:partnership>/saker/", public.case_list, name="case_list"),
     path("<slug:partnership>/", public.partnership_detail, name="partnership"),
     path("<slug:partnership>/<slug:body>/", public.body_detail, name="body"),
+    path("<slug:partnership>/<slug:body>/saker/<int:year>/<int:number>/", public.case_detail, name="case"),
 ]

@@ -178,7 +178,7 @@ class Case(models.Model):
         if self.number is None:
             return self.meeting.get_absolute_url() if self.meeting_id else ""
         return reverse(
-            "meetings:case", args=[self.body.partnership.slug, self.body.slug, self.year, self.number]
+            "portal:case", args=[self.body.partnership.slug, self.body.slug, self.year, self.number]
         )
 
     @property

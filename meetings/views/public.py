@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 from governance.models import Body, Partnership
 
 from .. import permissions, selectors
-from ..models import Attachment, Case, Meeting
+from ..models import Attachment, Meeting
 
 
 def _parse_day(value: str) -> dt.date:
@@ -41,26 +41,6 @@ def meeting_detail(request, partnership, body, day):
         context["minutes"] = getattr(meeting, "minutes", None)
         context["attendances"], context["follow_ups"] = selectors.protocol(user, meeting)
     return render(request, "meetings/meeting.html", context)
-
-
-@require_safe
-def case_detail(request, partnership, body, year, number):
-    user = request.user
-    try:
-        case = selectors.case_page(user, partnership=partnership, body=body, year=year, number=number)
-    except Case.DoesNotExist:
-        raise Http404 from None
-    return render(
-        request,
-        "meetings/case.html",
-        {
-            "partnership": case.body.partnership,
-            "body": case.body,
-            "case": case,
-            "meeting": case.meeting,
-            "earlier": selectors.earlier_handlings(user, case),
-        },
-    )
 
 
 @require_safe

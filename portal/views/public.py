@@ -13,12 +13,14 @@ from governance import permissions
 from governance import selectors as body_selectors
 from governance.models import Body, Partnership
 from meetings import selectors as meeting_selectors
-from meetings.models import Meeting
+from meetings.models import Case, Meeting
 
 from .. import selectors as portal_selectors
 from ..filters import CaseFilter
 
 CASES_PER_PAGE = 25
+# The action-plan measures a case reports on, for the case page.
+MEASURES = ("measures__focus_area__action_plan__partnership",)
 
 
 @require_safe
@@ -103,6 +105,29 @@ def case_list(request, partnership):
             "filter": case_filter,
             "page": page,
             "query": _query_without_page(request.GET),
+        },
+    )
+
+
+@require_safe
+def case_detail(request, partnership, body, year, number):
+    """The case page: the paper from meetings, and the action-plan measures it reports on."""
+    user = request.user
+    try:
+        case = meeting_selectors.case_page(
+            user, partnership=partnership, body=body, year=year, number=number, prefetch=MEASURES
+        )
+    except Case.DoesNotExist:
+        raise Http404 from None
+    return render(
+        request,
+        "portal/case.html",
+        {
+            "partnership": case.body.partnership,
+            "body": case.body,
+            "case": case,
+            "meeting": case.meeting,
+            "earlier": meeting_selectors.earlier_handlings(user, case),
         },
     )
 
