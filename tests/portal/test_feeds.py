@@ -8,7 +8,8 @@ import pytest
 from icalendar import Calendar
 
 from meetings.models import Meeting
-from tests.portal.conftest import DRAFT_MINUTES_MARKER, EXEMPT_MARKER, client_for
+from tests.conftest import demo_client
+from tests.portal.conftest import DRAFT_MINUTES_MARKER, EXEMPT_MARKER
 
 OSLO = ZoneInfo("Europe/Oslo")
 
@@ -23,7 +24,7 @@ def parse_ics(response):
 def test_body_calendar_is_valid_and_public_only(demo_data):
     # Even a member's calendar client gets only what a visitor may see.
     for persona in ("visitor", "leader"):
-        calendar = parse_ics(client_for(persona).get("/troms-ofoten/fsu-bu/kalender.ics"))
+        calendar = parse_ics(demo_client(persona).get("/troms-ofoten/fsu-bu/kalender.ics"))
         events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
         assert f"meeting-{demo_data['draft_meeting'].pk}@helsefellesskap" not in events
         may = events[f"meeting-{demo_data['may_meeting'].pk}@helsefellesskap"]
@@ -34,7 +35,7 @@ def test_body_calendar_is_valid_and_public_only(demo_data):
         assert str(may["location"]) == "Digitalt via Teams"
         assert str(may["status"]) == "CONFIRMED"
     assert calendar.walk("VTIMEZONE"), "calendar clients need the VTIMEZONE"
-    body = client_for("visitor").get("/troms-ofoten/fsu-bu/kalender.ics").content.decode()
+    body = demo_client("visitor").get("/troms-ofoten/fsu-bu/kalender.ics").content.decode()
     assert "teams.example.invalid" not in body and EXEMPT_MARKER not in body
 
 
@@ -44,7 +45,7 @@ def test_calendar_uid_stable_and_sequence_grows_on_change(demo_data):
     uid = f"meeting-{meeting.pk}@helsefellesskap"
 
     def event():
-        calendar = parse_ics(client_for("visitor").get("/troms-ofoten/kalender.ics"))
+        calendar = parse_ics(demo_client("visitor").get("/troms-ofoten/kalender.ics"))
         return next(e for e in calendar.walk("VEVENT") if str(e["uid"]) == uid)
 
     before = event()
@@ -61,7 +62,7 @@ def test_calendar_uid_stable_and_sequence_grows_on_change(demo_data):
 
 @pytest.mark.django_db
 def test_dates_without_time_are_all_day_events(demo_data):
-    calendar = parse_ics(client_for("visitor").get("/lofoten-vesteralen-salten/kalender.ics"))
+    calendar = parse_ics(demo_client("visitor").get("/lofoten-vesteralen-salten/kalender.ics"))
     pm = [e for e in calendar.walk("VEVENT") if "Partnerskapsmøtet" in str(e["summary"])]
     assert pm
     assert all(
@@ -72,7 +73,7 @@ def test_dates_without_time_are_all_day_events(demo_data):
 
 @pytest.mark.django_db
 def test_minutes_feed_lists_published_minutes_only(demo_data):
-    response = client_for("visitor").get("/lofoten-vesteralen-salten/referater.atom")
+    response = demo_client("visitor").get("/lofoten-vesteralen-salten/referater.atom")
     assert response.status_code == 200
     feed = feedparser.parse(response.content)
     assert not feed.bozo, feed.bozo_exception
@@ -80,7 +81,7 @@ def test_minutes_feed_lists_published_minutes_only(demo_data):
     links = [entry.link for entry in feed.entries]
     assert any(link.endswith("/samhandlingsarena-lofoten/moter/2023-06-14/") for link in links)
 
-    response = client_for("visitor").get("/troms-ofoten/referater.atom")
+    response = demo_client("visitor").get("/troms-ofoten/referater.atom")
     feed = feedparser.parse(response.content)
     assert not feed.bozo
     body = response.content.decode()
@@ -93,7 +94,7 @@ def test_minutes_feed_lists_published_minutes_only(demo_data):
 
 @pytest.mark.django_db
 def test_unknown_partnership_feeds_are_404(demo_data):
-    client = client_for("visitor")
+    client = demo_client("visitor")
     assert client.get("/finnes-ikke/kalender.ics").status_code == 404
     assert client.get("/finnes-ikke/referater.atom").status_code == 404
     assert client.get("/troms-ofoten/finnes-ikke/kalender.ics").status_code == 404
