@@ -1,4 +1,8 @@
-"""The action plan status PDF: content, archival form, access for every persona, caching."""
+"""The action plan status PDF: content, archival form, access for every persona, caching.
+
+About the demo data because the status PDF is checked on the real Handlingsplan 2023 of
+Troms og Ofoten (its tables, 3–30 pages, fonts and tagging), loaded once for the module.
+"""
 
 from unittest import mock
 

@@ -3,6 +3,9 @@
 Plan a meeting of FSU barn og unge, build its agenda with a follow-up of case
 08/23, issue the notice, record attendance and decisions, approve and publish
 the minutes; a member proposes a case and the secretariat finds it.
+
+About the demo data because this is the README's walk-through in a browser, with the demo logins:
+the agenda follows up the seed's case 08/23 and the member is the demo's `medlem`.
 """
 
 import datetime as dt

@@ -1,4 +1,8 @@
-"""Step 9 in a real browser: the secretariat records progress on a measure; a visitor sees it."""
+"""Step 9 in a real browser: the secretariat records progress on a measure; a visitor sees it.
+
+About the demo data because this is the README's walk-through in a browser, with the demo logins:
+measure 2.1 a) of Handlingsplan 2023 reported in the seed's case 09/23.
+"""
 
 from django.urls import reverse
 from playwright.sync_api import expect

@@ -2,6 +2,9 @@
 
 PDF renders are slow, so the demo data is loaded once for the module and every document is
 fetched once per audience; the tests read those bytes.
+
+About the demo data because the PDFs are checked as archival documents of the seeds' meetings:
+their real text and long agendas, page counts, bookmarks and fonts.
 """
 
 import contextlib

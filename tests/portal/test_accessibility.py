@@ -3,6 +3,9 @@
 Chromium comes from Debian's `chromium` package and Java 17 runs the checker;
 where either is missing the tests say so and are skipped, and CI (.ci/run)
 fails if any test was skipped there.
+
+About the demo data because axe-core and the Nu checker must judge realistic pages: the seeds'
+long agendas, tables of measures, attendance lists and case papers, as a reader meets them.
 """
 
 import io

@@ -4,6 +4,10 @@ The demo data holds a draft meeting, a notice not yet held with an exempt case
 and an exempt attachment, a held meeting with draft minutes and a decision not
 yet published. None of their protected content may appear anywhere a visitor
 can go: pages, lists, search, feeds, PDFs or error pages.
+
+About the demo data because the crawl is the safety net over everything real: every page,
+list, feed, PDF and search a visitor can reach in the demo's content. A smaller factory world
+would leave pages and documents uncrawled.
 """
 
 import re

@@ -1,4 +1,11 @@
-"""Every public page: who may see it (an access matrix), what it shows, its query count."""
+"""Every public page: who may see it (an access matrix), what it shows, its query count.
+
+About the demo data because the access matrix is a safety net over every real page type:
+the seeds' meetings in each state (held with draft minutes, minutes published, a programme,
+notice issued with an exempt case, a draft), their case chains and the 25-measure action plan,
+as the portal shows them; the content checks read the seeds' own text, and the query counts
+are taken on pages as full as real ones. A factory world would prove less.
+"""
 
 import pytest
 from django.urls import reverse

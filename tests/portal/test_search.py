@@ -2,6 +2,10 @@
 
 Runs on both databases: PostgreSQL with the Norwegian full-text configuration,
 SQLite with the plain fallback.
+
+About the demo data because search is checked on the seeds' real Norwegian text (stemming and
+ranking with PostgreSQL's `norwegian` configuration: "Vestfjorderklæringen", "RKK Salten",
+"samhandlingsarenaer"), and the never-finds checks search the demo's protected texts.
 """
 
 import pytest
