@@ -19,7 +19,6 @@ member, so those personas exist in `world` only.
 
 import datetime as dt
 import io
-import re
 import shutil
 from types import SimpleNamespace
 
@@ -152,7 +151,8 @@ def demo_login(page, base, persona):
         page.fill("#id_login", DEMO_LOGINS[persona])
         page.fill("#id_password", demo.DEMO_PASSWORD)
         page.click("main button[type=submit]")
-        page.wait_for_url(re.compile(r".*/(?!konto/login).*"))
+        # Waits until the login page is left (and fails if the login is refused).
+        page.wait_for_url(lambda url: "/konto/login/" not in url)
     return page
 
 
