@@ -11,6 +11,10 @@ and a login per persona:
 - former_member: a member of body A whose membership has ended
 - secretariat: secretariat of the partnership
 - other_secretariat: secretariat of the second partnership
+
+The same persona names stand for the demo logins (DEMO_LOGINS, `demo_client`) in the tests
+that are about the demo data; the demo has no referent, member of another body or former
+member, so those personas exist in `world` only.
 """
 
 import datetime as dt
@@ -19,11 +23,14 @@ import shutil
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from governance.models import Membership
+from portal import demo
 from tests.governance import factories as gf
 
 PERSONAS = [
@@ -82,26 +89,71 @@ def world(db):
     )
 
 
-def _client_for(client, world, persona):
-    user = world.users[persona]
-    if user.is_authenticated:
-        client.force_login(user)
+@pytest.fixture
+def client_as(world):
+    """A new client per call, logged in as a persona of `world`: `client_as("leader")`."""
+
+    def login(persona) -> Client:
+        client = Client()
+        user = world.users[persona]
+        if user.is_authenticated:
+            client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def anon_client(client_as):
+    return client_as("visitor")
+
+
+@pytest.fixture
+def member_client(client_as):
+    return client_as("member")
+
+
+@pytest.fixture
+def secretariat_client(client_as):
+    return client_as("secretariat")
+
+
+# The personas on the demo data: each one's demo login (README, "Demo logins"); None is a
+# visitor who is not logged in.
+DEMO_LOGINS = {
+    "visitor": None,
+    "member": "medlem",
+    "leader": "leder",
+    "secretariat": "sekretariat",
+    "other_secretariat": "sekretariat-nord",
+}
+DEMO_PERSONAS = list(DEMO_LOGINS)
+
+
+def demo_client(persona) -> Client:
+    """A new client logged in with the persona's demo login and the demo password."""
+    client = Client()
+    username = DEMO_LOGINS[persona]
+    if username:
+        assert client.login(username=username, password=demo.DEMO_PASSWORD)
     return client
 
 
-@pytest.fixture
-def anon_client(client):
-    return client
+def demo_user(persona):
+    """The persona's demo login as a User."""
+    return get_user_model().objects.get(username=DEMO_LOGINS[persona])
 
 
-@pytest.fixture
-def member_client(client, world):
-    return _client_for(client, world, "member")
-
-
-@pytest.fixture
-def secretariat_client(client, world):
-    return _client_for(client, world, "secretariat")
+def demo_login(page, base, persona):
+    """Log a browser page in with the persona's demo login; the visitor stays logged out."""
+    if DEMO_LOGINS[persona]:
+        page.goto(base + "/konto/login/")
+        page.fill("#id_login", DEMO_LOGINS[persona])
+        page.fill("#id_password", demo.DEMO_PASSWORD)
+        page.click("main button[type=submit]")
+        # Waits until the login page is left (and fails if the login is refused).
+        page.wait_for_url(lambda url: "/konto/login/" not in url)
+    return page
 
 
 # Browser tests: Debian's Chromium driven by Playwright for Python through executable_path.
@@ -115,6 +167,16 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+@pytest.fixture(scope="module")
+def module_demo_data(django_db_setup, django_db_blocker):
+    """The demo data for one test module, loaded outside the per-test transactions, flushed after."""
+    with django_db_blocker.unblock():
+        call_command("load_demo", stdout=io.StringIO())
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Reading PDFs in tests with poppler-utils (pdftotext, pdfinfo, pdffonts), and the shared demo data."""
+"""Reading PDFs in tests with poppler-utils (pdftotext, pdfinfo, pdffonts)."""
 
 import contextlib
 import re
@@ -8,7 +8,6 @@ import tempfile
 import zlib
 
 import pytest
-from django.core.management import call_command
 
 
 def _run(tool: str, data: bytes, *args: str) -> str:
@@ -65,13 +64,3 @@ def assert_archival(data: bytes, *, title_part: str) -> None:
     used = fonts(data)
     assert used and all(embedded for _, embedded in used), used
     assert {name.split("-")[0] for name, _ in used} == {"HF"}, used
-
-
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker):
-    """The demo data for one test module, loaded outside the per-test transactions, flushed after."""
-    with django_db_blocker.unblock():
-        call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)

@@ -1,34 +1,28 @@
-"""The action plan status PDF: content, archival form, access for every persona, caching."""
+"""The action plan status PDF: content, archival form, access for every persona, caching.
+
+About the demo data because the status PDF is checked on the real Handlingsplan 2023 of
+Troms og Ofoten (its tables, 3–30 pages, fonts and tagging), loaded once for the module.
+"""
 
 from unittest import mock
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client
 from django.urls import reverse
 
 from actionplans import pdf as plan_pdf_module
 from documents import pdf
 from tests import pdftools
-from tests.pdftools import demo_data  # noqa: F401 - a module-scoped fixture
+from tests.conftest import DEMO_PERSONAS, demo_client
 
 pytestmark = pytest.mark.django_db
 
 PLAN = {"partnership": "troms-ofoten", "plan": "handlingsplan-2023"}
-USERS = [None, "medlem", "leder", "sekretariat", "sekretariat-nord"]
-
-
-def client_for(username) -> Client:
-    client = Client()
-    if username:
-        client.force_login(get_user_model().objects.get(username=username))
-    return client
 
 
 @pytest.fixture(scope="module")
-def plan_pdf(demo_data, django_db_blocker):  # noqa: F811
+def plan_pdf(module_demo_data, django_db_blocker):
     with django_db_blocker.unblock():
-        response = client_for(None).get(reverse("pdf:action_plan", kwargs=PLAN))
+        response = demo_client("visitor").get(reverse("pdf:action_plan", kwargs=PLAN))
         assert response.status_code == 200
         return response, b"".join(response.streaming_content)
 
@@ -52,9 +46,9 @@ def test_archival(plan_pdf):
     pdftools.assert_archival(plan_pdf[1], title_part="Status for Handlingsplan 2023")
 
 
-@pytest.mark.parametrize("username", USERS)
-def test_public_for_everyone_and_cached(plan_pdf, username, django_assert_max_num_queries):
-    client = client_for(username)
+@pytest.mark.parametrize("persona", DEMO_PERSONAS)
+def test_public_for_everyone_and_cached(plan_pdf, persona, django_assert_max_num_queries):
+    client = demo_client(persona)
     no_render = mock.patch.object(pdf, "render_pdf", side_effect=AssertionError("rendered again"))
     no_html = mock.patch.object(plan_pdf_module, "action_plan_html", side_effect=AssertionError("built"))
     with no_render, no_html, django_assert_max_num_queries(8):
@@ -66,4 +60,4 @@ def test_public_for_everyone_and_cached(plan_pdf, username, django_assert_max_nu
 
 def test_unknown_plan_is_404(plan_pdf):
     kwargs = {"partnership": "lofoten-vesteralen-salten", "plan": "handlingsplan-2023"}
-    assert client_for(None).get(reverse("pdf:action_plan", kwargs=kwargs)).status_code == 404
+    assert demo_client("visitor").get(reverse("pdf:action_plan", kwargs=kwargs)).status_code == 404

@@ -3,14 +3,15 @@
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from actionplans import services
 from actionplans.models import ActionPlan, FocusArea, Measure
 from governance.models import Body
 from meetings.models import Case
-from tests.portal.conftest import PERSONAS, client_for
+from tests.actionplans import factories as af
+from tests.conftest import PERSONAS
+from tests.governance import factories as gf
 
 # The 2.2 table of Handlingsplan 2023 (shared seed 004) as pasted from Word: tab-separated.
 ROWS_2_2 = (
@@ -30,33 +31,49 @@ ROWS_2_2 = (
 )
 
 
-def plan_2023():
-    return ActionPlan.objects.get(partnership__slug="troms-ofoten", slug="handlingsplan-2023")
+@pytest.fixture
+def plan(meetings_world):
+    """Handlingsplan 2023 of the world's partnership: 2.1 a) for body A, 2.3 with three measures."""
+    world = meetings_world.world
+    gf.body(world.partnership, name="Strategisk samarbeidsutvalg", short_name="SSU", slug="ssu", level=2)
+    plan = af.action_plan(world.partnership, title="Handlingsplan 2023")
+    area_2_1 = af.focus_area(plan, number="2.1", title="Helsetjenester til personer med sammensatte behov")
+    goal = af.goal(area_2_1, text="Personsentrert, helhetlig og proaktiv helsetjeneste")
+    af.measure(
+        area_2_1, goal=goal, text="Utarbeide plan for bedre overganger barn til voksen", bodies=[world.body]
+    )
+    area_2_3 = af.focus_area(plan, number="2.3", title="Bruk av teknologi og digitale løsninger")
+    for _ in range(3):
+        af.measure(area_2_3)
+    return plan
 
 
-def measure_2_1_a():
-    return Measure.objects.get(focus_area__action_plan=plan_2023(), focus_area__number="2.1", letter="a")
+def slug(plan):
+    return plan.partnership.slug
 
 
-def case_09_23():
-    return Case.objects.get(body__slug="fsu-bu", year=2023, number=9)
+def measure_2_1_a(plan):
+    return Measure.objects.get(focus_area__action_plan=plan, focus_area__number="2.1", letter="a")
 
 
-def action_plan_urls():
-    plan = plan_2023()
+def case_09_23(meetings_world):
+    return meetings_world.cases[9]
+
+
+def action_plan_urls(plan):
     return {
-        "plans": reverse("manage:action_plans", args=["troms-ofoten"]),
-        "plan": reverse("manage:action_plan", args=["troms-ofoten", plan.pk]),
-        "measure": reverse("manage:measure", args=["troms-ofoten", measure_2_1_a().pk]),
+        "plans": reverse("manage:action_plans", args=[slug(plan)]),
+        "plan": reverse("manage:action_plan", args=[slug(plan), plan.pk]),
+        "measure": reverse("manage:measure", args=[slug(plan), measure_2_1_a(plan).pk]),
     }
 
 
 @pytest.mark.django_db
-def test_only_the_partnerships_secretariat_reaches_the_action_plan_pages(demo_data):
+def test_only_the_partnerships_secretariat_reaches_the_action_plan_pages(plan, client_as):
     failures = []
     for persona in PERSONAS:
-        client = client_for(persona)
-        for name, url in action_plan_urls().items():
+        client = client_as(persona)
+        for name, url in action_plan_urls(plan).items():
             response = client.get(url)
             expected = {"visitor": 302, "secretariat": 200}.get(persona, 404)
             if response.status_code != expected:
@@ -67,31 +84,24 @@ def test_only_the_partnerships_secretariat_reaches_the_action_plan_pages(demo_da
 
 
 @pytest.mark.django_db
-def test_another_partnerships_secretariat_gets_404_on_troms_og_ofotens_plan(demo_data):
-    other = client_for("other_secretariat")
-    plan, measure = plan_2023(), measure_2_1_a()
-    # In its own partnership's URL, with Troms og Ofoten's ids.
-    assert (
-        other.get(reverse("manage:action_plan", args=["lofoten-vesteralen-salten", plan.pk])).status_code
-        == 404
-    )
-    assert (
-        other.get(reverse("manage:measure", args=["lofoten-vesteralen-salten", measure.pk])).status_code
-        == 404
-    )
-    assert other.get(reverse("manage:action_plans", args=["troms-ofoten"])).status_code == 404
-    response = other.post(
-        reverse("manage:measure", args=["troms-ofoten", measure.pk]), {"status": "completed"}
-    )
+def test_another_partnerships_secretariat_gets_404_on_troms_og_ofotens_plan(plan, world, client_as):
+    other = client_as("other_secretariat")
+    measure = measure_2_1_a(plan)
+    other_slug = world.other_partnership.slug
+    # In its own partnership's URL, with the first partnership's ids.
+    assert other.get(reverse("manage:action_plan", args=[other_slug, plan.pk])).status_code == 404
+    assert other.get(reverse("manage:measure", args=[other_slug, measure.pk])).status_code == 404
+    assert other.get(reverse("manage:action_plans", args=[slug(plan)])).status_code == 404
+    response = other.post(reverse("manage:measure", args=[slug(plan), measure.pk]), {"status": "completed"})
     assert response.status_code == 404
     measure.refresh_from_db()
     assert measure.status != "completed"
 
 
 @pytest.mark.django_db
-def test_action_plan_pages_have_bounded_queries(demo_data, django_assert_max_num_queries):
-    client = client_for("secretariat")
-    for name, url in action_plan_urls().items():
+def test_action_plan_pages_have_bounded_queries(plan, secretariat_client, django_assert_max_num_queries):
+    client = secretariat_client
+    for name, url in action_plan_urls(plan).items():
         with django_assert_max_num_queries(30, info=name):
             assert client.get(url).status_code == 200
 
@@ -103,18 +113,20 @@ def _queries(client, url, django_assert_max_num_queries) -> int:
 
 
 @pytest.mark.django_db
-def test_plan_page_queries_do_not_grow_with_measures(demo_data, django_assert_max_num_queries):
-    staff = get_user_model().objects.get(username="sekretariat")
+def test_plan_page_queries_do_not_grow_with_measures(
+    plan, world, secretariat_client, django_assert_max_num_queries
+):
+    staff = world.users["secretariat"]
     plan = services.action_plan_create(
-        partnership=plan_2023().partnership, title="Målt plan", period_start=dt.date(2024, 1, 1), by=staff
+        partnership=plan.partnership, title="Målt plan", period_start=dt.date(2024, 1, 1), by=staff
     )
     area = services.focus_area_add(action_plan=plan, title="Måling", number="1.1", by=staff)
     rows = [f"Mål {i // 3}\tTiltak {i}\tSEKR, FSU BU, UNN" for i in range(9)]
     services.measures_import_rows(focus_area=area, text="\n".join(rows), by=staff)
-    for report_case in Case.objects.filter(body__slug="fsu-bu", number__isnull=False)[:2]:
+    for report_case in Case.objects.filter(body=world.body, number__isnull=False)[:2]:
         area.measures.first().cases.add(report_case)
-    client = client_for("secretariat")
-    url = reverse("manage:action_plan", args=["troms-ofoten", plan.pk])
+    client = secretariat_client
+    url = reverse("manage:action_plan", args=[slug(plan), plan.pk])
     with_9 = _queries(client, url, django_assert_max_num_queries)
     more_area = services.focus_area_add(action_plan=plan, title="Mer måling", number="1.2", by=staff)
     for area_ in (area, more_area):
@@ -127,10 +139,10 @@ def test_plan_page_queries_do_not_grow_with_measures(demo_data, django_assert_ma
 
 
 @pytest.mark.django_db
-def test_create_a_plan_and_paste_the_2_2_rows(demo_data):
-    client = client_for("secretariat")
+def test_create_a_plan_and_paste_the_2_2_rows(plan, secretariat_client):
+    client = secretariat_client
     response = client.post(
-        reverse("manage:action_plans", args=["troms-ofoten"]),
+        reverse("manage:action_plans", args=[slug(plan)]),
         {
             "title": "Handlingsplan 2025",
             "period_start": "2025-01-01",
@@ -139,8 +151,8 @@ def test_create_a_plan_and_paste_the_2_2_rows(demo_data):
             "purpose": "Styre arbeidet.",
         },
     )
-    plan = ActionPlan.objects.get(partnership__slug="troms-ofoten", title="Handlingsplan 2025")
-    plan_url = reverse("manage:action_plan", args=["troms-ofoten", plan.pk])
+    plan = ActionPlan.objects.get(partnership=plan.partnership, title="Handlingsplan 2025")
+    plan_url = reverse("manage:action_plan", args=[slug(plan), plan.pk])
     assert response.status_code == 302 and response["Location"] == plan_url
     assert (plan.slug, plan.period_end, plan.period_text) == (
         "handlingsplan-2025",
@@ -158,7 +170,7 @@ def test_create_a_plan_and_paste_the_2_2_rows(demo_data):
     assert response.status_code == 302
     measures = list(area.measures.order_by("order").prefetch_related("responsible_bodies"))
     assert [m.letter for m in measures] == list("abcdefg")
-    sekr = Body.objects.get(partnership__slug="troms-ofoten", short_name="SEKR")
+    sekr = Body.objects.get(partnership=plan.partnership, short_name="SEKR")
     assert all(sekr in m.responsible_bodies.all() for m in measures[:4])
     assert {b.short_name for b in measures[5].responsible_bodies.all()} == {
         "SSU"
@@ -172,14 +184,13 @@ def test_create_a_plan_and_paste_the_2_2_rows(demo_data):
 
 
 @pytest.mark.django_db
-def test_a_malformed_paste_shows_the_row_error_and_keeps_the_text(demo_data):
-    client = client_for("secretariat")
-    plan = plan_2023()
+def test_a_malformed_paste_shows_the_row_error_and_keeps_the_text(plan, secretariat_client):
+    client = secretariat_client
     area = plan.focus_areas.get(number="2.3")
     before = area.measures.count()
     pasted = "Mål\tx) Første tiltak\tSEKR\nbare én kolonne uten tabulator\n"
     response = client.post(
-        reverse("manage:action_plan", args=["troms-ofoten", plan.pk]),
+        reverse("manage:action_plan", args=[slug(plan), plan.pk]),
         {"action": "import", "area": area.pk, f"rows-{area.pk}-text": pasted},
     )
     assert response.status_code == 200
@@ -191,23 +202,22 @@ def test_a_malformed_paste_shows_the_row_error_and_keeps_the_text(demo_data):
 
 
 @pytest.mark.django_db
-def test_link_the_adopting_case(demo_data):
-    client = client_for("secretariat")
-    plan = plan_2023()
-    case = case_09_23()
+def test_link_the_adopting_case(plan, meetings_world, secretariat_client):
+    client = secretariat_client
+    case = case_09_23(meetings_world)
     response = client.post(
-        reverse("manage:action_plan", args=["troms-ofoten", plan.pk]),
+        reverse("manage:action_plan", args=[slug(plan), plan.pk]),
         {"action": "adopt", "adoption-case": case.pk},
     )
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.adopted_by == case
-    lofoten_case = Case.objects.filter(
-        body__partnership__slug="lofoten-vesteralen-salten", number__isnull=False
+    other_case = Case.objects.filter(
+        body__partnership=meetings_world.world.other_partnership, number__isnull=False
     ).first()
     response = client.post(
-        reverse("manage:action_plan", args=["troms-ofoten", plan.pk]),
-        {"action": "adopt", "adoption-case": lofoten_case.pk},
+        reverse("manage:action_plan", args=[slug(plan), plan.pk]),
+        {"action": "adopt", "adoption-case": other_case.pk},
     )
     assert response.status_code == 200  # not a choice: the form says so
     plan.refresh_from_db()
@@ -215,11 +225,11 @@ def test_link_the_adopting_case(demo_data):
 
 
 @pytest.mark.django_db
-def test_record_progress_and_see_it_on_the_public_plan(demo_data):
-    client = client_for("secretariat")
-    measure = measure_2_1_a()
-    case = case_09_23()
-    url = reverse("manage:measure", args=["troms-ofoten", measure.pk])
+def test_record_progress_and_see_it_on_the_public_plan(plan, meetings_world, client_as):
+    client = client_as("secretariat")
+    measure = measure_2_1_a(plan)
+    case = case_09_23(meetings_world)
+    url = reverse("manage:measure", args=[slug(plan), measure.pk])
     response = client.post(
         url,
         {
@@ -235,7 +245,7 @@ def test_record_progress_and_see_it_on_the_public_plan(demo_data):
     report = measure.progress_reports.get()
     assert (report.case, report.reported_by, report.date) == (case, case.body, dt.date(2023, 5, 12))
     assert "Planen for overganger er på høring." in client.get(url).content.decode()
-    public = client_for("visitor").get("/troms-ofoten/handlingsplaner/handlingsplan-2023/")
+    public = client_as("visitor").get(f"/{slug(plan)}/handlingsplaner/handlingsplan-2023/")
     assert public.status_code == 200
     assert "Planen for overganger er på høring." in public.content.decode()
 

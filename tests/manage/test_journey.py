@@ -3,46 +3,42 @@
 Plan a meeting of FSU barn og unge, build its agenda with a follow-up of case
 08/23, issue the notice, record attendance and decisions, approve and publish
 the minutes; a member proposes a case and the secretariat finds it.
+
+About the demo data because this is the README's walk-through in a browser, with the demo logins:
+the agenda follows up the seed's case 08/23 and the member is the demo's `medlem`.
 """
 
 import datetime as dt
-import re
 
 import pytest
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from governance.models import Body, Person
 from meetings.models import Case, Meeting
-from portal import demo
+from tests.conftest import demo_login, demo_user
 
 
 @pytest.fixture
 def member_with_email(demo_live):
-    Person.objects.filter(user__username="medlem").update(email="demo.medlem@example.org")
+    Person.objects.filter(user=demo_user("member")).update(email="demo.medlem@example.org")
     return demo_live
 
 
-def login(browser, base, username):
-    page = browser.new_context().new_page()
-    if username:
-        page.goto(base + "/konto/login/")
-        page.fill("#id_login", username)
-        page.fill("#id_password", demo.DEMO_PASSWORD)
-        page.click("main button[type=submit]")
-        page.wait_for_url(re.compile(r".*/(?!konto/login).*"))
-    return page
+def login(browser, base, persona):
+    return demo_login(browser.new_context().new_page(), base, persona)
 
 
 def test_secretariat_journey(member_with_email, browser):
     base = member_with_email.url
-    visitor = login(browser, base, None)
+    visitor = login(browser, base, "visitor")
     visitor.goto(base + "/forvaltning/troms-ofoten/")
     assert "/konto/login/" in visitor.url  # visitors are asked to log in
-    member = login(browser, base, "medlem")
+    member = login(browser, base, "member")
     assert member.goto(base + "/forvaltning/troms-ofoten/").status == 404
 
-    staff = login(browser, base, "sekretariat")
+    staff = login(browser, base, "secretariat")
     staff.goto(base + "/forvaltning/")
     assert staff.url.endswith("/forvaltning/troms-ofoten/")
 
@@ -54,7 +50,7 @@ def test_secretariat_journey(member_with_email, browser):
     staff.fill("input[name=start]", f"{start}T12:00")
     staff.fill("input[name=end]", f"{start}T11:00")  # bad input: end before start
     staff.click("main form button[type=submit]")
-    assert staff.locator("#error-summary").is_visible()
+    expect(staff.locator("#error-summary")).to_be_visible()
     staff.fill("input[name=end]", f"{start}T14:00")
     staff.fill("input[name=place]", "Teams")
     staff.check("input[name=is_digital]")

@@ -1,12 +1,15 @@
-"""Step 9 in a real browser: the secretariat records progress on a measure; a visitor sees it."""
+"""Step 9 in a real browser: the secretariat records progress on a measure; a visitor sees it.
 
-import re
+About the demo data because this is the README's walk-through in a browser, with the demo logins:
+measure 2.1 a) of Handlingsplan 2023 reported in the seed's case 09/23.
+"""
 
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from actionplans.models import Measure
 from meetings.models import Case
-from portal import demo
+from tests.conftest import demo_login
 
 
 def test_secretariat_records_progress_on_a_measure(demo_live, browser):
@@ -17,12 +20,7 @@ def test_secretariat_records_progress_on_a_measure(demo_live, browser):
     case = Case.objects.get(body__slug="fsu-bu", year=2023, number=9)
     report = "Plan for overganger barn til voksen er lagt fram for FSU BU."
 
-    staff = browser.new_context().new_page()
-    staff.goto(base + "/konto/login/")
-    staff.fill("#id_login", "sekretariat")
-    staff.fill("#id_password", demo.DEMO_PASSWORD)
-    staff.click("main button[type=submit]")
-    staff.wait_for_url(re.compile(r".*/(?!konto/login).*"))
+    staff = demo_login(browser.new_context().new_page(), base, "secretariat")
 
     # From the overview to the plan, and on to measure 2.1 a).
     staff.goto(base + "/forvaltning/troms-ofoten/")
@@ -37,7 +35,7 @@ def test_secretariat_records_progress_on_a_measure(demo_live, browser):
     staff.fill("input[name=date]", "2023-05-12")
     staff.click("main form button[type=submit]")
     staff.wait_for_load_state()
-    assert staff.locator("table").filter(has_text=report).is_visible()
+    expect(staff.locator("table").filter(has_text=report)).to_be_visible()
     measure.refresh_from_db()
     assert measure.status == "in_progress"
     assert measure.progress_reports.get().case == case

@@ -2,6 +2,9 @@
 
 PDF renders are slow, so the demo data is loaded once for the module and every document is
 fetched once per audience; the tests read those bytes.
+
+About the demo data because the PDFs are checked as archival documents of the seeds' meetings:
+their real text and long agendas, page counts, bookmarks and fonts.
 """
 
 import contextlib
@@ -9,8 +12,6 @@ import datetime as dt
 from unittest import mock
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
@@ -20,7 +21,7 @@ from governance.models import Body
 from meetings import pdf
 from meetings.models import Case, CaseSection, Meeting
 from tests import pdftools
-from tests.pdftools import demo_data  # noqa: F401 - a module-scoped fixture
+from tests.conftest import DEMO_PERSONAS, demo_client
 
 pytestmark = pytest.mark.django_db
 
@@ -28,28 +29,14 @@ TO, LVS = "troms-ofoten", "lofoten-vesteralen-salten"
 BU_MAY = {"partnership": TO, "body": "fsu-bu", "date": dt.date(2023, 5, 12)}
 LOFOTEN = {"partnership": LVS, "body": "samhandlingsarena-lofoten", "date": dt.date(2023, 6, 14)}
 MARKER = "KONFIDENSIELT-DEMO"
-PERSONAS = {
-    "visitor": None,
-    "member": "medlem",
-    "leader": "leder",
-    "secretariat": "sekretariat",
-    "other_secretariat": "sekretariat-nord",
-}
 
 
 def exempt_meeting_kwargs():
     return {"partnership": TO, "body": "fsu-bu", "date": timezone.localdate() + dt.timedelta(days=14)}
 
 
-def client_for(persona) -> Client:
-    client = Client()
-    if PERSONAS[persona]:
-        client.force_login(get_user_model().objects.get(username=PERSONAS[persona]))
-    return client
-
-
 def get(persona, name, **kwargs):
-    return client_for(persona).get(reverse(name, kwargs=kwargs))
+    return demo_client(persona).get(reverse(name, kwargs=kwargs))
 
 
 def body_of(response) -> bytes:
@@ -57,7 +44,7 @@ def body_of(response) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def docs(demo_data, django_db_blocker):  # noqa: F811
+def docs(module_demo_data, django_db_blocker):
     """Every document once, as the persona that sees each version."""
     with django_db_blocker.unblock():
         fetch = {
@@ -176,11 +163,11 @@ def test_second_request_is_served_without_rendering(docs):
         response = get("visitor", "pdf:notice", **BU_MAY)
         assert response.status_code == 200
         assert body_of(response) == docs["notice"][1]
-        again = client_for("visitor").get(
+        again = demo_client("visitor").get(
             reverse("pdf:notice", kwargs=BU_MAY), HTTP_IF_NONE_MATCH=response["ETag"]
         )
         assert again.status_code == 304
-        since = client_for("visitor").get(
+        since = demo_client("visitor").get(
             reverse("pdf:notice", kwargs=BU_MAY), HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]
         )
         assert since.status_code == 304
@@ -252,13 +239,13 @@ def test_the_version_follows_language_and_audience(docs):
     [
         (persona, name, kwargs, status)
         for name, kwargs, statuses in [
-            ("pdf:notice", BU_MAY, dict.fromkeys(PERSONAS, 200)),
+            ("pdf:notice", BU_MAY, dict.fromkeys(DEMO_PERSONAS, 200)),
             (
                 "pdf:protocol",
                 BU_MAY,
                 {"visitor": 404, "member": 404, "leader": 200, "secretariat": 200, "other_secretariat": 404},
             ),
-            ("pdf:protocol", LOFOTEN, dict.fromkeys(PERSONAS, 200)),
+            ("pdf:protocol", LOFOTEN, dict.fromkeys(DEMO_PERSONAS, 200)),
         ]
         for persona, status in statuses.items()
     ],
@@ -293,9 +280,9 @@ def test_unknown_meeting_and_case_are_404(docs):
 CACHED_QUERIES = 8  # session, user, meeting or case, the viewer (2), audience, data version (+ next meeting)
 
 
-@pytest.mark.parametrize("persona", list(PERSONAS))
+@pytest.mark.parametrize("persona", list(DEMO_PERSONAS))
 def test_query_count_of_a_cached_document(docs, persona, django_assert_max_num_queries):
-    client = client_for(persona)
+    client = demo_client(persona)
     case = {"partnership": TO, "body": "fsu-bu", "year": 2023, "number": 8}
     for name, kwargs in [("pdf:notice", BU_MAY), ("pdf:protocol", LOFOTEN), ("pdf:case", case)]:
         url = reverse(name, kwargs=kwargs)

@@ -1,25 +1,16 @@
-"""Demo data and persona clients for the public pages' tests."""
+"""The demo data as the public pages' tests see it, with two protected texts added.
+
+The personas and their demo logins are in tests/conftest.py (DEMO_PERSONAS, demo_client).
+"""
 
 import datetime as dt
 import io
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 from django.utils import timezone
 
 from meetings.models import Case, Meeting, Minutes
-from portal import demo
-
-# Persona → demo login (None: a visitor who is not logged in).
-PERSONA_LOGINS = {
-    "visitor": None,
-    "member": "medlem",
-    "leader": "leder",
-    "secretariat": "sekretariat",
-    "other_secretariat": "sekretariat-nord",
-}
-PERSONAS = list(PERSONA_LOGINS)
 
 EXEMPT_MARKER = "KONFIDENSIELT-DEMO"
 DRAFT_MINUTES_MARKER = "UTKAST-TIL-REFERAT-MARKØR"
@@ -41,16 +32,3 @@ def demo_data(db):
         "exempt_case": exempt,
         "may_meeting": may,
     }
-
-
-def client_for(persona) -> Client:
-    client = Client()
-    username = PERSONA_LOGINS[persona]
-    if username:
-        assert client.login(username=username, password=demo.DEMO_PASSWORD)
-    return client
-
-
-@pytest.fixture(params=PERSONAS)
-def persona(request):
-    return request.param

@@ -1,16 +1,70 @@
-"""The feeds parse back as calendar clients and feed readers would read them."""
+"""The feeds parse back as calendar clients and feed readers would read them.
+
+On factories: body A's calendar holds a held meeting with draft minutes and a decision not yet
+published, a notice with an online link and an exempt case, and a draft; the other
+partnership has Partnerskapsmøtet's meetings without a known time and a meeting of
+Samhandlingsarena Lofoten with published minutes.
+"""
 
 import datetime as dt
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
+from django.utils import timezone
 from icalendar import Calendar
 
-from meetings.models import Meeting
-from tests.portal.conftest import DRAFT_MINUTES_MARKER, EXEMPT_MARKER, client_for
+from meetings.models import Case, Meeting
+from tests.governance import factories as gf
+from tests.meetings import factories as mf
+from tests.portal.conftest import DRAFT_MINUTES_MARKER, EXEMPT_MARKER
 
 OSLO = ZoneInfo("Europe/Oslo")
+UNPUBLISHED_DECISION = (
+    "FSU BU tar informasjonen om neste møte og rutine for innmelding av saker til orientering."
+)
+
+
+@pytest.fixture
+def feeds(world):
+    body = world.body
+    may = mf.meeting(
+        body,
+        status=Meeting.Status.HELD,
+        start=dt.datetime(2023, 5, 12, 12, 0, tzinfo=OSLO),
+        end=dt.datetime(2023, 5, 12, 14, 0, tzinfo=OSLO),
+        place="Digitalt via Teams",
+        is_digital=True,
+    )
+    mf.case(
+        may,
+        number=11,
+        title="Neste møte",
+        decision=UNPUBLISHED_DECISION,
+        outcome=Case.Outcome.FOR_INFORMATION,
+    )
+    mf.minutes(may, text=f"{DRAFT_MINUTES_MARKER} – ikke godkjent")
+    soon = timezone.now() + dt.timedelta(days=14)
+    notice = mf.meeting(body, start=soon, place="Teams", online_link="https://teams.example.invalid/demo")
+    mf.case(notice, number=1, year=soon.year, exempt=True, title=f"{EXEMPT_MARKER}: sak om en enkeltpasient")
+    draft = mf.meeting(body, status=Meeting.Status.PLANNED, start=timezone.now() + dt.timedelta(days=30))
+
+    other = world.other_partnership
+    pm = gf.body(other, name="Partnerskapsmøtet", short_name="PM", slug="pm", level=1)
+    for day in (dt.date(2021, 9, 23), dt.date(2022, 10, 25)):
+        start = dt.datetime.combine(day, dt.time(12), tzinfo=OSLO)  # a placeholder time
+        mf.meeting(pm, status=Meeting.Status.HELD, start=start, start_time_known=False)
+    arena = gf.body(
+        other, name="Samhandlingsarena Lofoten", short_name="SA", slug="samhandlingsarena-lofoten"
+    )
+    lofoten = mf.meeting(
+        arena, status=Meeting.Status.MINUTES_PUBLISHED, start=dt.datetime(2023, 6, 14, 10, 0, tzinfo=OSLO)
+    )
+    mf.minutes(lofoten, published=True, text="Referat fra Henningsvær")
+    return SimpleNamespace(
+        to=world.partnership.slug, other=other.slug, body=body.slug, may=may, notice=notice, draft=draft
+    )
 
 
 def parse_ics(response):
@@ -20,13 +74,14 @@ def parse_ics(response):
 
 
 @pytest.mark.django_db
-def test_body_calendar_is_valid_and_public_only(demo_data):
+def test_body_calendar_is_valid_and_public_only(feeds, client_as):
+    url = f"/{feeds.to}/{feeds.body}/kalender.ics"
     # Even a member's calendar client gets only what a visitor may see.
     for persona in ("visitor", "leader"):
-        calendar = parse_ics(client_for(persona).get("/troms-ofoten/fsu-bu/kalender.ics"))
+        calendar = parse_ics(client_as(persona).get(url))
         events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
-        assert f"meeting-{demo_data['draft_meeting'].pk}@helsefellesskap" not in events
-        may = events[f"meeting-{demo_data['may_meeting'].pk}@helsefellesskap"]
+        assert f"meeting-{feeds.draft.pk}@helsefellesskap" not in events
+        may = events[f"meeting-{feeds.may.pk}@helsefellesskap"]
         start = may.decoded("dtstart")
         assert start == dt.datetime(2023, 5, 12, 12, 0, tzinfo=OSLO)
         assert str(may["dtstart"].params["TZID"]) == "Europe/Oslo"
@@ -34,17 +89,18 @@ def test_body_calendar_is_valid_and_public_only(demo_data):
         assert str(may["location"]) == "Digitalt via Teams"
         assert str(may["status"]) == "CONFIRMED"
     assert calendar.walk("VTIMEZONE"), "calendar clients need the VTIMEZONE"
-    body = client_for("visitor").get("/troms-ofoten/fsu-bu/kalender.ics").content.decode()
+    assert f"meeting-{feeds.notice.pk}@helsefellesskap" in events  # the one with the online link
+    body = client_as("visitor").get(url).content.decode()
     assert "teams.example.invalid" not in body and EXEMPT_MARKER not in body
 
 
 @pytest.mark.django_db
-def test_calendar_uid_stable_and_sequence_grows_on_change(demo_data):
-    meeting = demo_data["notice_meeting"]
+def test_calendar_uid_stable_and_sequence_grows_on_change(feeds, anon_client):
+    meeting = feeds.notice
     uid = f"meeting-{meeting.pk}@helsefellesskap"
 
     def event():
-        calendar = parse_ics(client_for("visitor").get("/troms-ofoten/kalender.ics"))
+        calendar = parse_ics(anon_client.get(f"/{feeds.to}/kalender.ics"))
         return next(e for e in calendar.walk("VEVENT") if str(e["uid"]) == uid)
 
     before = event()
@@ -60,8 +116,8 @@ def test_calendar_uid_stable_and_sequence_grows_on_change(demo_data):
 
 
 @pytest.mark.django_db
-def test_dates_without_time_are_all_day_events(demo_data):
-    calendar = parse_ics(client_for("visitor").get("/lofoten-vesteralen-salten/kalender.ics"))
+def test_dates_without_time_are_all_day_events(feeds, anon_client):
+    calendar = parse_ics(anon_client.get(f"/{feeds.other}/kalender.ics"))
     pm = [e for e in calendar.walk("VEVENT") if "Partnerskapsmøtet" in str(e["summary"])]
     assert pm
     assert all(
@@ -71,8 +127,8 @@ def test_dates_without_time_are_all_day_events(demo_data):
 
 
 @pytest.mark.django_db
-def test_minutes_feed_lists_published_minutes_only(demo_data):
-    response = client_for("visitor").get("/lofoten-vesteralen-salten/referater.atom")
+def test_minutes_feed_lists_published_minutes_only(feeds, anon_client):
+    response = anon_client.get(f"/{feeds.other}/referater.atom")
     assert response.status_code == 200
     feed = feedparser.parse(response.content)
     assert not feed.bozo, feed.bozo_exception
@@ -80,20 +136,20 @@ def test_minutes_feed_lists_published_minutes_only(demo_data):
     links = [entry.link for entry in feed.entries]
     assert any(link.endswith("/samhandlingsarena-lofoten/moter/2023-06-14/") for link in links)
 
-    response = client_for("visitor").get("/troms-ofoten/referater.atom")
+    response = anon_client.get(f"/{feeds.to}/referater.atom")
     feed = feedparser.parse(response.content)
     assert not feed.bozo
     body = response.content.decode()
     assert DRAFT_MINUTES_MARKER not in body
     assert "rutine for innmelding av saker til orientering" not in body  # unpublished decision
     assert all("2023-05-12" not in entry.link for entry in feed.entries)
-    held = Meeting.objects.get(pk=demo_data["may_meeting"].pk)
+    held = Meeting.objects.get(pk=feeds.may.pk)
     assert held.status == Meeting.Status.HELD
 
 
 @pytest.mark.django_db
-def test_unknown_partnership_feeds_are_404(demo_data):
-    client = client_for("visitor")
+def test_unknown_partnership_feeds_are_404(feeds, anon_client):
+    client = anon_client
     assert client.get("/finnes-ikke/kalender.ics").status_code == 404
     assert client.get("/finnes-ikke/referater.atom").status_code == 404
-    assert client.get("/troms-ofoten/finnes-ikke/kalender.ics").status_code == 404
+    assert client.get(f"/{feeds.to}/finnes-ikke/kalender.ics").status_code == 404

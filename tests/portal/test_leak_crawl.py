@@ -4,6 +4,10 @@ The demo data holds a draft meeting, a notice not yet held with an exempt case
 and an exempt attachment, a held meeting with draft minutes and a decision not
 yet published. None of their protected content may appear anywhere a visitor
 can go: pages, lists, search, feeds, PDFs or error pages.
+
+About the demo data because the crawl is the safety net over everything real: every page,
+list, feed, PDF and search a visitor can reach in the demo's content. A smaller factory world
+would leave pages and documents uncrawled.
 """
 
 import re
@@ -13,7 +17,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from tests.portal.conftest import DRAFT_MINUTES_MARKER, EXEMPT_MARKER, client_for
+from tests.conftest import demo_client
+from tests.portal.conftest import DRAFT_MINUTES_MARKER, EXEMPT_MARKER
 
 HREF = re.compile(r"""(?:href|src)="([^"#]+)""")
 SKIP_PREFIXES = ("/admin/", "/static/", "/i18n/", "/konto/", "/media/")
@@ -82,7 +87,7 @@ def response_text(response) -> str:
 
 @pytest.mark.django_db
 def test_visitor_crawl_finds_nothing_protected(demo_data):
-    client = client_for("visitor")
+    client = demo_client("visitor")
     responses = crawl(client)
     assert len(responses) > 30, sorted(responses)
     kinds = {r.get("Content-Type", "").split(";")[0] for r in responses.values()}
@@ -100,7 +105,7 @@ def test_visitor_crawl_finds_nothing_protected(demo_data):
 
 @pytest.mark.django_db
 def test_protected_urls_answer_404_without_leaking(demo_data):
-    client = client_for("visitor")
+    client = demo_client("visitor")
     protected = protected_strings(demo_data)
     draft_cases = list(demo_data["draft_meeting"].cases.all())
     urls = [demo_data["draft_meeting"].get_absolute_url()]

@@ -1,13 +1,21 @@
-"""Every public page: who may see it (an access matrix), what it shows, its query count."""
+"""Every public page: who may see it (an access matrix), what it shows, its query count.
+
+About the demo data because the access matrix is a safety net over every real page type:
+the seeds' meetings in each state (held with draft minutes, minutes published, a programme,
+notice issued with an exempt case, a draft), their case chains and the 25-measure action plan,
+as the portal shows them; the content checks read the seeds' own text, and the query counts
+are taken on pages as full as real ones. A factory world would prove less.
+"""
 
 import pytest
 from django.urls import reverse
 
 from governance.models import Body
 from meetings.models import Case, CaseSection
-from tests.portal.conftest import DRAFT_MINUTES_MARKER, EXEMPT_MARKER, PERSONAS, client_for
+from tests.conftest import DEMO_PERSONAS, demo_client
+from tests.portal.conftest import DRAFT_MINUTES_MARKER, EXEMPT_MARKER
 
-ALL = set(PERSONAS)
+ALL = set(DEMO_PERSONAS)
 DRAFT_READERS = {"leader", "secretariat"}
 EXEMPT_READERS = {"member", "leader", "secretariat"}
 
@@ -50,8 +58,8 @@ def urls(demo):
 def test_access_matrix(demo_data):
     """URL × persona → expected status, for every page type."""
     failures = []
-    for persona in PERSONAS:
-        client = client_for(persona)
+    for persona in DEMO_PERSONAS:
+        client = demo_client(persona)
         for name, (url, allowed) in urls(demo_data).items():
             status = client.get(url).status_code
             expected = 200 if persona in allowed else 404
@@ -65,9 +73,9 @@ def test_access_matrix(demo_data):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("persona", DEMO_PERSONAS)
 def test_exempt_content_only_for_members_and_secretariat(demo_data, persona):
-    client = client_for(persona)
+    client = demo_client(persona)
     exempt = demo_data["exempt_case"]
     for url in (
         exempt.get_absolute_url(),
@@ -83,9 +91,9 @@ def test_exempt_content_only_for_members_and_secretariat(demo_data, persona):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("persona", DEMO_PERSONAS)
 def test_draft_minutes_and_unpublished_decisions(demo_data, persona):
-    client = client_for(persona)
+    client = demo_client(persona)
     html = client.get("/troms-ofoten/fsu-bu/moter/2023-05-12/").content.decode()
     readers = {"leader", "secretariat"}
     assert (DRAFT_MINUTES_MARKER in html) is (persona in readers)
@@ -97,7 +105,7 @@ def test_draft_minutes_and_unpublished_decisions(demo_data, persona):
 
 @pytest.mark.django_db
 def test_meeting_page_content(demo_data):
-    html = client_for("visitor").get("/troms-ofoten/fsu-bu/moter/2023-05-12/").content.decode()
+    html = demo_client("visitor").get("/troms-ofoten/fsu-bu/moter/2023-05-12/").content.decode()
     assert "12. mai 2023 kl. 12.00–14.00" in html
     assert "Digitalt via Teams" in html
     for number in ("06/23", "07/23", "08/23", "09/23", "10/23", "11/23"):
@@ -110,7 +118,7 @@ def test_meeting_page_content(demo_data):
 @pytest.mark.django_db
 def test_published_minutes_show_attendance_and_follow_ups(demo_data):
     url = "/lofoten-vesteralen-salten/samhandlingsarena-lofoten/moter/2023-06-14/"
-    html = client_for("visitor").get(url).content.decode()
+    html = demo_client("visitor").get(url).content.decode()
     for name in ("Turid Amundsen", "Birgitte Aulie", "Desiree Skjerpen Høgmo", "Tone Kruger"):
         assert name in html
     assert "FACT Ung" in html
@@ -119,15 +127,15 @@ def test_published_minutes_show_attendance_and_follow_ups(demo_data):
 
 @pytest.mark.django_db
 def test_case_page_shows_its_chain(demo_data):
-    html = client_for("visitor").get("/troms-ofoten/fsu-bu/saker/2023/8/").content.decode()
+    html = demo_client("visitor").get("/troms-ofoten/fsu-bu/saker/2023/8/").content.decode()
     assert "/troms-ofoten/fsu-bu/saker/2023/3/" in html  # earlier handling 03/23
-    html = client_for("leader").get("/troms-ofoten/fsu-bu/saker/2023/8/").content.decode()
+    html = demo_client("leader").get("/troms-ofoten/fsu-bu/saker/2023/8/").content.decode()
     assert "følger opp" in html.lower() or "Følger opp" in html
 
 
 @pytest.mark.django_db
 def test_action_plan_page(demo_data):
-    html = client_for("visitor").get("/troms-ofoten/handlingsplaner/handlingsplan-2023/").content.decode()
+    html = demo_client("visitor").get("/troms-ofoten/handlingsplaner/handlingsplan-2023/").content.decode()
     assert "Utarbeide plan for bedre overganger barn til voksen" in html
     assert html.count('id="tiltak-') == 25
     assert "/troms-ofoten/fsu-bu/saker/2023/9/" in html  # measure 2.1 a) reported in 09/23
@@ -135,7 +143,7 @@ def test_action_plan_page(demo_data):
 
 @pytest.mark.django_db
 def test_case_filters(demo_data):
-    client = client_for("visitor")
+    client = demo_client("visitor")
     html = client.get("/troms-ofoten/saker/?q=palliativ").content.decode()
     assert "07/23" in html and "08/23" not in html
     html = client.get("/troms-ofoten/saker/?kind=any_other_business").content.decode()
@@ -146,7 +154,7 @@ def test_case_filters(demo_data):
     exempt_url = demo_data["exempt_case"].get_absolute_url()
     assert exempt_url not in client.get("/troms-ofoten/saker/?q=KONFIDENSIELT").content.decode()
     assert exempt_url in client.get("/troms-ofoten/saker/?q=enkeltpasient").content.decode()  # public title
-    assert exempt_url in client_for("member").get("/troms-ofoten/saker/?q=KONFIDENSIELT").content.decode()
+    assert exempt_url in demo_client("member").get("/troms-ofoten/saker/?q=KONFIDENSIELT").content.decode()
     # An outcome not yet public does not filter in the unpublished decision.
     html = client.get("/troms-ofoten/saker/?outcome=for_information").content.decode()
     assert "11/23" not in html
@@ -196,7 +204,7 @@ def test_query_counts_do_not_grow_with_cases(demo_data, persona, django_assert_m
     from django.test.utils import CaptureQueriesContext
 
     def counts():
-        client = client_for(persona)
+        client = demo_client(persona)
         client.get("/")  # warm the session
         result = {}
         for url in pages:
@@ -209,7 +217,7 @@ def test_query_counts_do_not_grow_with_cases(demo_data, persona, django_assert_m
     _grow_meeting(meeting, 40)
     after = counts()
     assert after == before
-    client = client_for(persona)
+    client = demo_client(persona)
     for url in pages:
         with django_assert_max_num_queries(30):
             client.get(url)

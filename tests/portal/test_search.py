@@ -2,13 +2,18 @@
 
 Runs on both databases: PostgreSQL with the Norwegian full-text configuration,
 SQLite with the plain fallback.
+
+About the demo data because search is checked on the seeds' real Norwegian text (stemming and
+ranking with PostgreSQL's `norwegian` configuration: "Vestfjorderklæringen", "RKK Salten",
+"samhandlingsarenaer"), and the never-finds checks search the demo's protected texts.
 """
 
 import pytest
 
 from meetings.models import Case, CaseSection
 from meetings.search import search, uses_postgres
-from tests.portal.conftest import DRAFT_MINUTES_MARKER, client_for
+from tests.conftest import demo_client
+from tests.portal.conftest import DRAFT_MINUTES_MARKER
 
 
 def titles(hits):
@@ -17,7 +22,7 @@ def titles(hits):
 
 @pytest.mark.django_db
 def test_finds_cases_with_highlighted_snippets(demo_data):
-    html = client_for("visitor").get("/sok/?q=palliativ").content.decode()
+    html = demo_client("visitor").get("/sok/?q=palliativ").content.decode()
     assert "/troms-ofoten/fsu-bu/saker/2023/7/" in html
     assert "<mark>" in html
 
@@ -38,21 +43,21 @@ def test_never_finds_what_the_searcher_may_not_read(demo_data):
     exempt_url = demo_data["exempt_case"].get_absolute_url()
     readers = [("visitor", False), ("other_secretariat", False), ("member", True), ("secretariat", True)]
     for persona, allowed in readers:
-        html = client_for(persona).get("/sok/?q=KONFIDENSIELT").content.decode()
+        html = demo_client(persona).get("/sok/?q=KONFIDENSIELT").content.decode()
         assert (exempt_url in html) is allowed, persona
     # The public title is searchable by all.
-    assert exempt_url in client_for("visitor").get("/sok/?q=enkeltpasient").content.decode()
+    assert exempt_url in demo_client("visitor").get("/sok/?q=enkeltpasient").content.decode()
     # Draft minutes and decisions not yet published.
     for query in (DRAFT_MINUTES_MARKER.split("-")[0], "innmelding"):
-        visitor_html = client_for("visitor").get(f"/sok/?q={query}").content.decode()
+        visitor_html = demo_client("visitor").get(f"/sok/?q={query}").content.decode()
         assert DRAFT_MINUTES_MARKER not in visitor_html
-    visitor = client_for("visitor").get("/sok/?q=rutine+innmelding").content.decode()
+    visitor = demo_client("visitor").get("/sok/?q=rutine+innmelding").content.decode()
     assert "rutine for innmelding av saker til orientering" not in visitor
     # Draft agendas are not searchable by visitors.
     draft_titles = [c.title for c in demo_data["draft_meeting"].cases.filter(title__contains="overganger")]
     assert draft_titles
-    assert draft_titles[0] not in client_for("visitor").get("/sok/?q=overganger+demo").content.decode()
-    assert draft_titles[0] in client_for("leader").get("/sok/?q=overganger+demo").content.decode()
+    assert draft_titles[0] not in demo_client("visitor").get("/sok/?q=overganger+demo").content.decode()
+    assert draft_titles[0] in demo_client("leader").get("/sok/?q=overganger+demo").content.decode()
 
 
 @pytest.mark.django_db
@@ -60,7 +65,7 @@ def test_snippets_escape_case_text(demo_data):
     case = Case.objects.get(body__slug="fsu-bu", year=2023, number=10)
     text = "Skadelig <script>alert(1)</script> samhandlingsord"
     CaseSection.objects.create(case=case, order=9, heading="Test", text=text)
-    html = client_for("visitor").get("/sok/?q=samhandlingsord").content.decode()
+    html = demo_client("visitor").get("/sok/?q=samhandlingsord").content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "<mark>samhandlingsord</mark>" in html
     if not uses_postgres():  # PostgreSQL's headline drops tags; the fallback escapes them
@@ -69,7 +74,7 @@ def test_snippets_escape_case_text(demo_data):
 
 @pytest.mark.django_db
 def test_partnership_filter_and_empty_query(demo_data):
-    client = client_for("visitor")
+    client = demo_client("visitor")
     html = client.get("/sok/?q=samhandling&helsefellesskap=troms-ofoten").content.decode()
     assert "/lofoten-vesteralen-salten/" not in html.split("<main", 1)[1].split("</main>")[0].replace(
         'value="lofoten-vesteralen-salten"', ""
@@ -92,7 +97,7 @@ def test_ranking_on_postgres(demo_data):
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["visitor", "member"])
 def test_search_query_count_is_bounded(demo_data, persona, django_assert_max_num_queries):
-    client = client_for(persona)
+    client = demo_client(persona)
     client.get("/")
     with django_assert_max_num_queries(12):
         assert client.get("/sok/?q=samhandling").status_code == 200

@@ -1,0 +1,201 @@
+"""`load_demo`, Lofoten, Vesterålen, Salten: Samhandlingsarena Lofoten 14.6.2023, Partnerskapsmøtet's
+cases 04-2022 and 07-2021, Dialogmøtet 2024 (seeds 000–003)."""
+
+import datetime as dt
+
+import pytest
+
+from actionplans.models import ActionPlan, Measure
+from meetings.models import Attachment, Attendance, Case, FollowUp, Meeting, Minutes
+from portal import demo
+from tests.portal.demo.seeds import LVS, local, meeting_on
+
+pytestmark = pytest.mark.django_db
+
+
+# --- Samhandlingsarena Lofoten 14.6.2023 --------------------------------------------------------
+
+
+def test_samhandlingsarena_attendance(output):
+    meeting = meeting_on("Samhandlingsarena Lofoten", LVS, dt.date(2023, 6, 14))
+    assert meeting.place == "Henningsvær"
+    assert meeting.status == "minutes_published"
+    rows = list(meeting.attendances.select_related("person", "on_behalf_of").order_by("order"))
+    assert len(rows) == 14
+    assert [row.person.name for row in rows] == [
+        "Turid Amundsen",
+        "Mette Nygård",
+        "Merete Breivik",
+        "Sissel Juliussen",
+        "Tina E. Figenschau",
+        "Knut Erik Dahlmo",
+        "Stian Molvik",
+        "Desiree Skjerpen Høgmo",
+        "Lise Lyngmo",
+        "Birgitte Aulie",
+        "Rannfrid Myran",
+        "Heidi Rønning",
+        "Siw Skaar",
+        "Tone Kruger",
+    ]
+    absent = {row.person.name for row in rows if row.status == Attendance.Status.ABSENT}
+    assert absent == {"Desiree Skjerpen Høgmo", "Rannfrid Myran", "Heidi Rønning"}
+    assert {row.status for row in rows} == {"present", "absent"}
+    facilitators = {row.person.name: row for row in rows if row.role == Attendance.Role.FACILITATOR}
+    assert set(facilitators) == {"Lise Lyngmo", "Birgitte Aulie"}
+    assert all(
+        row.on_behalf_of.name == "RKK Lofoten" and row.status == "present" for row in facilitators.values()
+    )
+    assert [row.person.name for row in rows if row.is_referent] == ["Birgitte Aulie"]
+
+    by_name = {row.person.name: row for row in rows}
+    assert by_name["Merete Breivik"].note.startswith("Konstituert avdelingsleder på medisinsk avdeling")
+    assert by_name["Merete Breivik"].on_behalf_of.name == "Nordlandssykehuset HF"
+    assert by_name["Tone Kruger"].title == ""
+    assert by_name["Tone Kruger"].on_behalf_of.name == "USHT"
+    assert by_name["Turid Amundsen"].title == "Kommunalsjef helse og mestring"
+    assert by_name["Turid Amundsen"].on_behalf_of.name == "Vestvågøy kommune"
+    assert by_name["Desiree Skjerpen Høgmo"].on_behalf_of.short_name == "DPS NLSH"
+
+    minutes = Minutes.objects.get(meeting=meeting)
+    assert minutes.approved_at is not None and minutes.published_at is not None
+
+
+def test_samhandlingsarena_agenda_follow_ups_and_next_meeting(output):
+    meeting = meeting_on("Samhandlingsarena Lofoten", LVS, dt.date(2023, 6, 14))
+    assert meeting.purpose.splitlines() == [
+        "- Utvikle et nettverk for samhandling",
+        "- Skape trygghet og gode relasjoner mellom ledere i begge tjenestelinjer i samhandlingsøyemed",
+        "- Skape økt felles bevissthet rundt regelverk og prosedyrer i situasjoner hvor kapasitet er "
+        "utfordret",
+    ]
+    items = list(meeting.cases.order_by("order"))
+    assert [(item.order, item.number, item.kind) for item in items] == [
+        (1, None, "programme_item"),
+        (2, None, "programme_item"),
+        (3, None, "programme_item"),
+    ]
+    assert items[0].title == "Innledning v/RKK Lofoten."
+    assert items[1].title.startswith("Bakgrunn og prosess v/samhandlingsrådgiver Stian Molvik")
+    assert items[1].title.endswith("samhandlingsrådgiver Helsefellekkapet")
+    assert items[2].title == "Presentasjonsrunde; ansvars, rolle og -funksjonsdeling v/deltagerne"
+    headings = [section.heading for section in items[2].sections.order_by("order")]
+    assert headings == ["", "Utfordringer presentert i møtet", "Mulighetsrom for samhandling rundt følgende"]
+
+    follow_ups = list(FollowUp.objects.filter(meeting=meeting).order_by("order"))
+    assert len(follow_ups) == 11
+    assert (follow_ups[0].title, follow_ups[0].what) == (
+        "FACT Ung",
+        "Erfaringene fra FACT Lofoten kan danne grunnlag for å ta opp dette igjen",
+    )
+    assert follow_ups[7].what == "Kompetanseløftet. Hvilket kompetansebehov opplever helsetjenestene?"
+    assert follow_ups[10].what == "Orientering fra SSU bør være fast post i møtene"
+    assert "**" not in "".join(f.what for f in follow_ups) and "*" not in "".join(f.what for f in follow_ups)
+
+    next_meeting = meeting_on("Samhandlingsarena Lofoten", LVS, dt.date(2023, 9, 27))
+    assert next_meeting.status == "planned"
+    assert next_meeting.purpose == "Definere formål og ta et overordnet strategisk blick sammen"
+
+
+# --- Partnerskapsmøtet, Lofoten, Vesterålen, Salten ---------------------------------------------
+
+
+def test_pm_case_04_2022(output):
+    case = Case.objects.get(body__partnership__slug=LVS, number=4, year=2022)
+    assert case.case_number == "04-2022"
+    assert case.title == "Samhandlingsarenaer i Helsefelleskapet Lofoten, Vesterålen, Salten"
+    assert case.case_officers == "Trude Kristin Kristensen, Knut Erik Dahlmo og Stian Molvik"
+    assert case.document_date == dt.date(2022, 10, 4)
+    assert case.archive_reference == "2022/2936"
+    assert case.proposal_kind == "consensus_recommendation"
+    assert case.proposal.startswith("Partnerskapsmøtet ber strategisk samarbeidsutvalg (SSU)")
+    assert case.decision == "" and case.outcome == ""
+    assert local(case.meeting.start).date() == dt.date(2022, 10, 25)
+    assert case.meeting.status == "held"
+    sections = list(case.sections.order_by("order"))
+    assert [section.heading for section in sections] == [
+        "Bakgrunn",
+        "Kommunenes vurdering",
+        "Nordlandssykehuset HFs vurdering",
+        "Innledning",
+    ]
+    assert sections[1].text.startswith("Kommunene i helsefelleskapet har mange, godt etablerte")
+    assert sections[2].text.startswith("Nordlandssykehuset er opptatt av å utvikle tiltak som virker.")
+    # The paragraph broken by a page break in the seed is one paragraph again.
+    assert "Det er derfor behov for å etablere fungerende samhandlingsarenaer" in sections[3].text
+
+
+def test_pm_case_07_2021_adopts_the_action_plan(output):
+    case = Case.objects.get(body__partnership__slug=LVS, number=7, year=2021)
+    assert case.case_number == "07-2021"
+    assert case.kind == "decision"
+    assert case.title == "Handlingsplan for strategisk samarbeidsutvalg (SSU) for perioden 2021-2022"
+    assert case.document_date == dt.date(2021, 8, 2)
+    assert case.archive_reference == "2021/3288"
+    assert case.proposal_kind == "recommendation"
+    assert case.outcome == "consensus"
+    assert case.decision == case.proposal
+    assert [section.heading for section in case.sections.order_by("order")] == [
+        "Bakgrunn",
+        "Saksfremstilling",
+    ]
+    attachment = Attachment.objects.get(case=case)
+    assert attachment.title == "Forslag til handlingsplan for strategisk samarbeidsutvalg (SSU)"
+    assert not attachment.file
+    assert local(case.meeting.start).date() == dt.date(2021, 9, 23)
+
+    plan = ActionPlan.objects.get(adopted_by=case)
+    assert plan.title == "Handlingsplan for Helsefelleskapet Lofoten, Vesterålen og Salten 2021-2022"
+    assert plan.period_start == dt.date(2021, 9, 23)
+    assert plan.period_text == "Gjeldene for perioden 23. september 2021 til og med partnerskapsmøtet 2022."
+    assert plan.patient_groups.count() == 4
+    areas = list(plan.focus_areas.order_by("order"))
+    assert [area.title for area in areas] == [
+        "Øke fokus på tjenesteavtalene hos den enkelte medarbeider",
+        "Samhandling om helhetlige pasientforløp",
+        "Samhandling om smittevern med opprettelse av samhandlingsarena når situasjoner krever dette",
+        "Søke felles virkelighetsforståelse ved bruk av felles statistikk og virkelighetsforståelse.",
+    ]
+    assert [area.measures.count() for area in areas] == [2, 4, 0, 1]
+    assert not Measure.objects.filter(focus_area__action_plan=plan).exclude(letter="").exists()
+    assert not Measure.objects.filter(focus_area__action_plan=plan, goal__isnull=False).exists()
+
+
+# --- Dialogmøtet 2024 --------------------------------------------------------------------------
+
+
+def test_dialogmotet_programme(output):
+    meeting = Meeting.objects.get(title="Dialogmøtet 2024")
+    assert meeting.body.kind == "dialogue_meeting"
+    assert meeting.theme == "Helsefellesskapet som ramme for samhandling – resultater ved felles innsats!"
+    assert meeting.is_open is True
+    assert meeting.status == "held"
+    assert local(meeting.end) == dt.datetime(2024, 10, 16, 15, 0, tzinfo=demo.OSLO)
+    items = list(meeting.cases.order_by("order"))
+    assert [item.order for item in items] == [1, 2, 3, 4]
+    assert all(item.kind == "programme_item" and item.number is None for item in items)
+    assert items[0].presenters.startswith("Arne M. Myrland, leder SSU")
+    assert [section.heading for section in items[0].sections.order_by("order")] == [
+        "Velkommen!",
+        "I innlegget vil jeg snakke om",
+        "Hva er helsefellesskapet?",
+        "Nivåene i Helsefellesskapet",
+        "Hva er dialogmøtet?",
+        "Hva er partnerskapsmøte?",
+        "Hvorfor er dere her?",
+        "Rekrutterings- og samhandlingstilskudd",
+        "Hva får vi til sammen i helsefellesskapet?",
+    ]
+    assert (
+        items[1].title == "Helsefelleskapets satsningsområder og prioriteringer – hvor gjør vi felles løft?"
+    )
+    assert (items[1].starts_at, items[1].ends_at) == (dt.time(11, 5), dt.time(13, 55))
+    assert items[1].sections.count() == 4
+    assert "Terje Jørgensen, leder for e-helse, Bodø kommune" in "".join(
+        s.text for s in items[1].sections.all()
+    )
+    assert items[2].title == "Stasjonsvandring"
+    assert items[2].sections.get().text.count("\n- ") == 3
+    assert items[3].title == "Avslutningsseanse"
+    assert (items[3].starts_at, items[3].ends_at) == (dt.time(13, 55), dt.time(15, 0))
+    assert "Stein Ole Bauer-Rørvik" in items[3].presenters
