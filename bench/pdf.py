@@ -34,7 +34,7 @@ from django.utils import timezone, translation  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
 from documents import pdf as documents  # noqa: E402
-from meetings import pdf  # noqa: E402
+from meetings import lifecycle, pdf  # noqa: E402
 
 PARAGRAPH = (
     "Kommunene og helseforetaket har i fellesskap vurdert behovet for bedre samhandling rundt barn og unge "
@@ -59,7 +59,7 @@ def generated_meeting(n_cases: int):
     org = Organisation.objects.create(partnership=partnership, name="Bench kommune", kind="municipality")
     start = timezone.make_aware(dt.datetime(2023, 5, 12, 12, 0))
     meeting = Meeting.objects.create(
-        body=body, start=start, place="Digitalt via Teams", status="minutes_published"
+        body=body, start=start, place="Digitalt via Teams", status=lifecycle.MINUTES_PUBLIC_STATUSES[0]
     )
     from governance.models import Person
 
