@@ -9,6 +9,8 @@ from governance.models import Body, PatientGroup
 from .models import Attendance, Case, Minutes
 from .services import EXEMPTION_BASES
 
+DECISION_MAX_LENGTH = 20_000
+
 EXEMPTION_CHOICES = [("", _("Not exempt")), *((basis, basis) for basis in EXEMPTION_BASES)]
 
 
@@ -124,8 +126,29 @@ SectionFormSet = forms.formset_factory(SectionForm, extra=1, can_delete=True)
 
 
 class DecisionForm(forms.Form):
+    """A case's outcome and decision, with the version the form was made from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "–"), *Case.Outcome.choices])
-    decision = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    decision = forms.CharField(
+        label=_("Decision"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=DECISION_MAX_LENGTH,
+    )
+    confirm_missing_parties = forms.BooleanField(
+        label=_("Record as consensus although not all parties are present"), required=False
+    )
+
+    def service_arguments(self) -> dict:
+        """Keyword arguments for services.case_record_decision (without case and by)."""
+        data = self.cleaned_data
+        return {
+            "outcome": data["outcome"],
+            "decision": data["decision"],
+            "expected_version": data["version"],
+            "confirm_missing_parties": data["confirm_missing_parties"],
+        }
 
 
 class AttendanceRowForm(forms.Form):
@@ -226,4 +249,13 @@ def case_initial(case) -> dict:
         "patient_groups": list(case.patient_groups.all()),
         "exemption_basis": case.exemption_basis if case.exempt else "",
         "public_title": case.public_title,
+    }
+
+
+def decision_initial(case) -> dict:
+    """The decision form as the case stands: its version, outcome, and the decision or proposal."""
+    return {
+        "version": case.version,
+        "outcome": case.outcome,
+        "decision": case.decision or case.proposal,
     }

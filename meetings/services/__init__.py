@@ -52,7 +52,15 @@ from .minutes import (
     minutes_update,
 )
 from .proposals import proposal_return, proposal_submit
-from .recording import attendance_record, case_record_decision, follow_up_add, follow_up_close
+from .recording import (
+    MissingPartiesError,
+    attendance_record,
+    case_record_decision,
+    follow_up_add,
+    follow_up_close,
+    guest_for,
+    partnership_people,
+)
 
 __all__ = [
     "CASE_AMENDABLE_FIELDS",
@@ -65,6 +73,7 @@ __all__ = [
     "STANDING_OPENING",
     "ConcurrentEditError",
     "LockedError",
+    "MissingPartiesError",
     "agenda_move",
     "agenda_reorder",
     "amend",
@@ -79,6 +88,7 @@ __all__ = [
     "changed_after_notice",
     "follow_up_add",
     "follow_up_close",
+    "guest_for",
     "meeting_cancel",
     "meeting_create",
     "meeting_issue_notice",
@@ -89,6 +99,7 @@ __all__ = [
     "minutes_publish",
     "minutes_text_for",
     "minutes_update",
+    "partnership_people",
     "proposal_return",
     "proposal_submit",
 ]

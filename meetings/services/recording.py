@@ -6,26 +6,38 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from governance import permissions
 from governance.history import delete_with_history, save_with_history
 from governance.models import Person
 
+from .. import parties
 from ..models import Attendance, Case, FollowUp, Meeting, Recusal, Reservation
 from .common import (
     _check_same_partnership,
     _refuse_agenda_change,
     _refuse_if_case_locked,
+    _refuse_stale,
     _validated,
 )
 
 GUEST_NAME_MAX_LENGTH = Person._meta.get_field("name").max_length
 
 
-def _guest(name: str, *, by, reason: str) -> Person:
-    """The person a guest's name stands for: an existing one of that name, or a new one."""
+def partnership_people(partnership):
+    """The people of a partnership: who is or was a member of its bodies, or attended its meetings."""
+    return Person.objects.filter(
+        Q(memberships__body__partnership=partnership) | Q(attendances__meeting__body__partnership=partnership)
+    ).distinct()
+
+
+def guest_for(partnership, *, name: str, by, reason: str) -> Person:
+    """The person a guest's name stands for: one of the partnership's people by that name, or new.
+
+    Never matched across partnerships: the same name in another partnership is another person.
+    """
     if "\x00" in name:
         raise ValidationError({"guest_name": _("The guest's name contains a character that is not allowed.")})
     if len(name) > GUEST_NAME_MAX_LENGTH:
@@ -35,26 +47,53 @@ def _guest(name: str, *, by, reason: str) -> Person:
                 % {"limit": GUEST_NAME_MAX_LENGTH}
             }
         )
-    person = Person.objects.filter(name=name).order_by("pk").first()
+    person = partnership_people(partnership).filter(name=name).order_by("pk").first()
     if person is None:
         person = _validated(Person(name=name))
         save_with_history(person, reason=reason, by=by)
     return person
 
 
-def attendance_record(*, meeting: Meeting, rows: list[dict], by, guest_name: str = "") -> list[Attendance]:
-    """Replace the meeting's attendance with `rows`, and a present guest when `guest_name` is given."""
+def _added_person(partnership, guest: dict, *, by, reason: str) -> Person | None:
+    if guest.get("person_pk"):
+        person = partnership_people(partnership).filter(pk=guest["person_pk"]).first()
+        if person is None:
+            raise ValidationError(_("The person was not found. Reload the page and try again."))
+        return person
+    if guest.get("name"):
+        return guest_for(partnership, name=guest["name"], by=by, reason=reason)
+    return None
+
+
+def attendance_record(
+    *, meeting: Meeting, rows: list[dict], by, guest_name: str = "", guest: dict | None = None
+) -> list[Attendance]:
+    """Replace the meeting's attendance with `rows`, and a present guest when one is given.
+
+    `guest_name` adds a guest by name; `guest` (from the meeting mode) adds one person, either
+    `person_pk`, one of the partnership's people, or a new `name`, with `role` and whom they
+    stand in for (`substitute_for`, `on_behalf_of`). A name is matched only among the
+    partnership's people (`guest_for`), never across partnerships.
+    """
     permissions.require_manage(by, meeting.body.partnership)
-    guest_name = (guest_name or "").strip()
+    guest = dict(guest or {})
+    guest.setdefault("name", guest_name)
+    guest["name"] = (guest.get("name") or "").strip()
     reason = _("Attendance recorded")
     with transaction.atomic():
         fresh = Meeting.objects.select_for_update().get(pk=meeting.pk)
         _refuse_agenda_change(fresh, _("The minutes of this meeting are approved; the attendance is locked."))
         rows = list(rows)
-        if guest_name:
-            person = _guest(guest_name, by=by, reason=reason)
+        person = _added_person(fresh.body.partnership, guest, by=by, reason=reason)
+        if person is not None:
             rows.append(
-                {"person": person, "status": Attendance.Status.PRESENT, "role": Attendance.Role.GUEST}
+                {
+                    "person": person,
+                    "status": Attendance.Status.PRESENT,
+                    "role": guest.get("role") or Attendance.Role.GUEST,
+                    "substitute_for": guest.get("substitute_for"),
+                    "on_behalf_of": guest.get("on_behalf_of"),
+                }
             )
         people = [row["person"].pk for row in rows]
         if len(people) != len(set(people)):
@@ -89,12 +128,21 @@ def case_record_decision(
     by,
     reservations: Iterable[dict] | None = None,
     recusals: Iterable[dict] | None = None,
+    expected_version: int | None = None,
+    confirm_missing_parties: bool = False,
 ) -> Case:
     """Record the outcome and decision of a case, and (when given) its reservations and recusals.
 
     `reservations` and `recusals` replace what is recorded when given; None leaves them as they are.
+    `expected_version` is the version the user's form was made from (by default the version of
+    `case` as the caller holds it): a save from an older version is refused, naming who changed
+    the case, so that two people recording at once never overwrite each other.
+    A consensus while a party of the body is missing (meetings/parties.py) is refused unless
+    `confirm_missing_parties` says the secretariat has seen the warning.
     """
     permissions.require_manage(by, case.body.partnership)
+    if expected_version is None:
+        expected_version = case.version
     with transaction.atomic():
         fresh = Case.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=case.pk)
         _refuse_if_case_locked(fresh)
@@ -102,6 +150,9 @@ def case_record_decision(
             raise ValidationError(_("A decision can be recorded once the notice of the meeting is issued."))
         if outcome not in Case.Outcome.values:
             raise ValidationError({"outcome": _("Choose an outcome.")})
+        _refuse_stale(fresh, expected_version)
+        if outcome == Case.Outcome.CONSENSUS and not confirm_missing_parties:
+            _refuse_consensus_without_parties(fresh.meeting)
         fresh.outcome = outcome
         fresh.decision = (decision or "").strip()
         fresh.version += 1
@@ -118,6 +169,29 @@ def case_record_decision(
                 _validated(recusal)
                 save_with_history(recusal, reason=reason, by=by)
     return fresh
+
+
+class MissingPartiesError(ValidationError):
+    """A consensus is about to be recorded while a party of the body is not present."""
+
+    def __init__(self, message, *, missing):
+        super().__init__(message, code="parties_missing")
+        self.missing = missing
+
+
+def _refuse_consensus_without_parties(meeting: Meeting) -> None:
+    missing = parties.missing_parties(meeting)
+    if not missing:
+        return
+    names = ", ".join(party.name for party in missing)
+    raise MissingPartiesError(
+        _(
+            "Not all parties are present (missing: %(names)s). A consensus without them is weaker; "
+            "confirm that the decision is recorded as consensus all the same."
+        )
+        % {"names": names},
+        missing=missing,
+    )
 
 
 def _replace_reservations(case: Case, rows: Iterable[dict], *, by, reason: str) -> None:

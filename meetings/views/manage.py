@@ -30,6 +30,7 @@ from ..forms import (
     MinutesForm,
     NewCaseForm,
     ReturnProposalForm,
+    decision_initial,
 )
 from ..models import Attendance, Case, Meeting, Minutes
 
@@ -238,9 +239,7 @@ def _case_context(case, form, formset) -> dict:
         "meeting": case.meeting,
         "form": form,
         "formset": formset,
-        "decision_form": DecisionForm(
-            initial={"outcome": case.outcome, "decision": case.decision}, prefix="decision"
-        ),
+        "decision_form": DecisionForm(initial=decision_initial(case), prefix="decision"),
         "amend_form": AmendForm(initial={"decision": case.decision}, prefix="amend"),
         "attachment_form": AttachmentForm(prefix="attachment"),
         "attachments": list(case.attachments.order_by("order", "pk")),
@@ -270,17 +269,28 @@ def _run(request, call, success: str) -> bool:
 @secretariat_required
 @require_POST
 def case_decision(request, partnership, pk):
+    """Record the decision; a refused save shows the case page again with the user's text kept."""
     case = _case(partnership, pk)
     form = DecisionForm(request.POST, prefix="decision")
     if form.is_valid():
-        _run(
-            request,
-            lambda: services.case_record_decision(case=case, by=request.user, **form.cleaned_data),
-            _("The decision is recorded."),
-        )
+        try:
+            services.case_record_decision(case=case, by=request.user, **form.service_arguments())
+        except ValidationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("The decision is recorded."))
+            return redirect("manage:case", partnership.slug, case.pk)
     else:
-        messages.error(request, _("Choose an outcome."))
-    return redirect("manage:case", partnership.slug, case.pk)
+        messages.error(request, _("The decision was not saved; see the fields marked below."))
+    case.refresh_from_db()
+    edit = CaseEditForms(case)
+    context = {**_case_context(case, edit.form, edit.formset), "decision_form": form}
+    return render(
+        request,
+        "meetings/manage/case_form.html",
+        {**context, "conflict": None},
+        status=409 if form.is_valid() else 400,
+    )
 
 
 @secretariat_required
