@@ -4,6 +4,7 @@ from django.urls import path
 
 from actionplans.views import manage as actionplans_manage
 from meetings.views import manage as meetings_manage
+from meetings.views import meeting_mode
 from portal.views import manage as portal_manage
 
 app_name = "manage"
@@ -16,6 +17,7 @@ urlpatterns = [
     path("<slug:partnership>/moter/<int:pk>/", meetings_manage.meeting_detail, name="meeting"),
     path("<slug:partnership>/moter/<int:pk>/oppmote/", meetings_manage.attendance, name="attendance"),
     path("<slug:partnership>/moter/<int:pk>/referat/", meetings_manage.minutes, name="minutes"),
+    path("<slug:partnership>/moter/<int:pk>/motemodus/", meeting_mode.meeting_mode, name="meeting_mode"),
     path("<slug:partnership>/saker/<int:pk>/", meetings_manage.case_edit, name="case"),
     path("<slug:partnership>/saker/<int:pk>/vedtak/", meetings_manage.case_decision, name="case_decision"),
     path("<slug:partnership>/saker/<int:pk>/rettelse/", meetings_manage.case_amend, name="case_amend"),
