@@ -13,6 +13,7 @@ from .models import (
     FollowUp,
     Meeting,
     Minutes,
+    MinutesApprovalAnswer,
     Recusal,
     Reservation,
 )
@@ -145,12 +146,21 @@ class MinutesAdmin(HistoryAdmin):
     list_select_related = ["meeting__body"]
 
 
+@admin.register(MinutesApprovalAnswer)
+class MinutesApprovalAnswerAdmin(HistoryAdmin):
+    list_display = ["__str__", "minutes", "answer", "answered_on"]
+    list_filter = ["answer"]
+    search_fields = ["person__name", "comment"]
+    autocomplete_fields = ["minutes", "person"]
+    list_select_related = ["person", "minutes__meeting__body"]
+
+
 @admin.register(FollowUp)
 class FollowUpAdmin(HistoryAdmin):
     list_display = ["__str__", "meeting", "responsible", "due", "status"]
     list_filter = ["status", "meeting__body"]
     search_fields = ["title", "what", "responsible"]
-    autocomplete_fields = ["meeting", "case", "responsible_person", "closed_by_case"]
+    autocomplete_fields = ["meeting", "case", "responsible_person", "agenda_case", "closed_by_case"]
     list_select_related = ["meeting__body"]
 
 

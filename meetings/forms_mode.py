@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.models import Organisation, Person
 
 from .forms import DecisionForm
-from .models import Attendance, FollowUp
+from .models import Attendance, FollowUp, Minutes, MinutesApprovalAnswer
 
 NAME_MAX_LENGTH = Person._meta.get_field("name").max_length
 TEXT_MAX_LENGTH = 5_000
@@ -205,3 +205,60 @@ class FollowUpPointForm(forms.Form):
         label=_("Responsible"), max_length=FollowUp._meta.get_field("responsible").max_length, required=False
     )
     due = forms.DateField(label=_("Due"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ApprovalAnswerForm(forms.Form):
+    """One member's answer in the e-mail round."""
+
+    person = forms.ChoiceField(label=_("Who answered"))
+    answer = forms.ChoiceField(label=_("Answer"), choices=MinutesApprovalAnswer.Answer.choices)
+    answered_on = forms.DateField(
+        label=_("Date of the answer"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_MAX_LENGTH,
+        required=False,
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        kwargs.setdefault("prefix", "answer")
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = _blank([(str(p.pk), p.name) for p in people])
+        self.people = {str(p.pk): p for p in people}
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "person": self.people[data["person"]],
+            "answer": data["answer"],
+            "answered_on": data["answered_on"],
+            "comment": data["comment"],
+        }
+
+
+class MinutesApprovalForm(forms.Form):
+    """How the minutes were approved: at the next meeting (in which case), by e-mail round, signed."""
+
+    method = forms.ChoiceField(label=_("Approved how"), choices=Minutes.ApprovalMethod.choices)
+    approved_in_case = forms.ChoiceField(label=_("In which case (at the next meeting)"), required=False)
+    approved_on = forms.DateField(
+        label=_("Approved on"),
+        required=False,
+        help_text=_("Empty for today; for an e-mail round, the date of the last answer."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, cases, **kwargs):
+        kwargs.setdefault("prefix", "approve")
+        super().__init__(*args, **kwargs)
+        self.fields["approved_in_case"].choices = _blank(cases)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("method") == Minutes.ApprovalMethod.NEXT_MEETING and not data.get("approved_in_case"):
+            self.add_error(
+                "approved_in_case", _("Choose the case of the next meeting that approved the minutes.")
+            )
+        return data

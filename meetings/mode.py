@@ -15,8 +15,8 @@ from django.db.models import Prefetch
 from governance.models import Membership, Organisation, Person
 
 from . import parties, selectors
-from .models import Attendance, Case, FollowUp, Meeting
-from .services import partnership_people
+from .models import Attendance, Case, FollowUp, Meeting, Minutes
+from .services import approval_round_people, partnership_people
 
 
 @dataclass
@@ -30,6 +30,7 @@ class MeetingModeData:
     member_choices: list[tuple[str, str]]  # whom a substitute can stand in for
     present_choices: list[tuple[str, str]]  # who can step out of a case
     people_choices: list[tuple[str, str]]  # the partnership's people, for a guest
+    minutes: Minutes | None = None
 
     @property
     def editable(self) -> bool:
@@ -96,7 +97,9 @@ def meeting_mode(meeting: Meeting) -> MeetingModeData:
     rows = attendance_sheet(meeting)
     cases = mode_cases(meeting)
     in_rows = {row["person"].pk for row in rows}
-    present = [row["person"] for row in rows if row.get("recorded") and row["status"] == "present"]
+    present = [
+        row["person"] for row in rows if row.get("recorded") and row["status"] == Attendance.Status.PRESENT
+    ]
     for case in cases:  # someone recorded as recused stays choosable
         present += [r.person for r in case.recusals.all() if r.person not in present]
     people = partnership_people(meeting.body.partnership).exclude(pk__in=in_rows).order_by("name", "pk")
@@ -114,8 +117,32 @@ def meeting_mode(meeting: Meeting) -> MeetingModeData:
         member_choices=[(str(row["person"].pk), row["person"].name) for row in rows if row["member"]],
         present_choices=[(str(p.pk), p.name) for p in dict.fromkeys(present)],
         people_choices=[(str(p.pk), _person_label(p)) for p in people.select_related("organisation")],
+        minutes=Minutes.objects.filter(meeting=meeting).first(),
     )
 
 
 def _person_label(person: Person) -> str:
     return f"{person.name} ({person.organisation.name})" if person.organisation_id else person.name
+
+
+def approval_round(minutes) -> list[dict]:
+    """One row per person who answers in the e-mail round, with their answer when recorded."""
+    answers = {a.person_id: a for a in minutes.approval_answers.all()}
+    people = partnership_people_in_round(minutes)
+    return [{"person": person, "answer": answers.get(person.pk)} for person in people]
+
+
+def partnership_people_in_round(minutes) -> list[Person]:
+    return list(approval_round_people(minutes).distinct().order_by("name", "pk"))
+
+
+def approval_cases(meeting: Meeting) -> list[tuple[str, str]]:
+    """The minutes-approval cases of the body's later meetings, for "approved at the next meeting"."""
+    cases = (
+        Case.objects.filter(
+            body_id=meeting.body_id, kind=Case.Kind.MINUTES_APPROVAL, meeting__start__gt=meeting.start
+        )
+        .select_related("body__partnership", "meeting")
+        .order_by("meeting__start", "order")
+    )
+    return [(str(c.pk), f"{c.meeting} – {c.label or c.title}".strip()) for c in cases]

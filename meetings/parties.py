@@ -72,6 +72,10 @@ class PartiesCheck:
             return []
         return [party for party in self.parties if not party.present]
 
+    @property
+    def missing_names(self) -> str:
+        return ", ".join(party.name for party in self.missing)
+
 
 def decides_by_consensus(body: Body) -> bool:
     return body.kind in CONSENSUS_KINDS

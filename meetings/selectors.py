@@ -235,3 +235,17 @@ def my_proposals(user, *, limit=20):
         .select_related("body__partnership", "meeting")
         .order_by("-pk")[:limit]
     )
+
+
+def follow_ups_to_offer(meeting: Meeting):
+    """Open follow-up points of the body's earlier meetings not yet on an agenda (Oppfølgingssaker)."""
+    return (
+        FollowUp.objects.filter(
+            meeting__body_id=meeting.body_id,
+            meeting__start__lt=meeting.start,
+            status__in=(FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS),
+            agenda_case__isnull=True,
+        )
+        .select_related("meeting", "case__body__partnership", "responsible_person")
+        .order_by("due", "meeting__start", "order", "pk")
+    )

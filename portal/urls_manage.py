@@ -3,6 +3,7 @@
 from django.urls import path
 
 from actionplans.views import manage as actionplans_manage
+from meetings.views import approval as meetings_approval
 from meetings.views import manage as meetings_manage
 from meetings.views import meeting_mode
 from portal.views import manage as portal_manage
@@ -18,6 +19,11 @@ urlpatterns = [
     path("<slug:partnership>/moter/<int:pk>/oppmote/", meetings_manage.attendance, name="attendance"),
     path("<slug:partnership>/moter/<int:pk>/referat/", meetings_manage.minutes, name="minutes"),
     path("<slug:partnership>/moter/<int:pk>/motemodus/", meeting_mode.meeting_mode, name="meeting_mode"),
+    path(
+        "<slug:partnership>/moter/<int:pk>/referat/godkjenning/",
+        meetings_approval.minutes_approval,
+        name="minutes_approval",
+    ),
     path("<slug:partnership>/saker/<int:pk>/", meetings_manage.case_edit, name="case"),
     path("<slug:partnership>/saker/<int:pk>/vedtak/", meetings_manage.case_decision, name="case_decision"),
     path("<slug:partnership>/saker/<int:pk>/rettelse/", meetings_manage.case_amend, name="case_amend"),

@@ -5,6 +5,7 @@ møtesak, OParl's Consultation); `previous` links it to the handling before,
 so the chain FSU → SSU → Partnerskapsmøtet can be followed both ways.
 """
 
+from .approval import MinutesApprovalAnswer
 from .case import Attachment, Case, CaseSection, Recusal, Reservation, attachment_upload_to
 from .meeting import Attendance, Meeting
 from .record import Amendment, FollowUp, Minutes
@@ -18,6 +19,7 @@ __all__ = [
     "FollowUp",
     "Meeting",
     "Minutes",
+    "MinutesApprovalAnswer",
     "Recusal",
     "Reservation",
     "attachment_upload_to",

@@ -100,6 +100,16 @@ class FollowUp(models.Model):
     )
     due = models.DateField(_("due"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    # SET_NULL: the point survives if the case that took it onto an agenda is removed.
+    agenda_case = models.ForeignKey(
+        Case,
+        on_delete=models.SET_NULL,
+        related_name="follow_up_sources",
+        null=True,
+        blank=True,
+        verbose_name=_("taken onto the agenda as"),
+        help_text=_("The case of a later meeting that follows the point up (Oppfølgingssaker)."),
+    )
     # SET_NULL: as for the case.
     closed_by_case = models.ForeignKey(
         Case,

@@ -24,10 +24,12 @@ from .agenda import (
     agenda_reorder,
     case_create,
     case_follow_up,
+    case_from_follow_up,
     case_remove,
     case_take_in_proposal,
     case_update,
 )
+from .approval import approval_round_people, minutes_record_answer
 from .attachments import attachment_add
 from .common import (
     CASE_AMENDABLE_FIELDS,
@@ -77,10 +79,12 @@ __all__ = [
     "agenda_move",
     "agenda_reorder",
     "amend",
+    "approval_round_people",
     "attachment_add",
     "attendance_record",
     "case_create",
     "case_follow_up",
+    "case_from_follow_up",
     "case_record_decision",
     "case_remove",
     "case_take_in_proposal",
@@ -97,6 +101,7 @@ __all__ = [
     "minutes_approve",
     "minutes_build_draft",
     "minutes_publish",
+    "minutes_record_answer",
     "minutes_text_for",
     "minutes_update",
     "partnership_people",

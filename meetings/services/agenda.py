@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from governance import permissions
 from governance.history import delete_with_history, save_with_history
 
-from ..models import Case, CaseSection, Meeting
+from ..models import Case, CaseSection, FollowUp, Meeting
 from .common import (
     CASE_EDITABLE_FIELDS,
     _check_same_partnership,
@@ -31,6 +31,8 @@ from .common import (
     _validated,
     changed_after_notice,
 )
+
+OPEN_FOLLOW_UP_STATUSES = (FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS)
 
 
 def _no_new_cases() -> str:
@@ -103,6 +105,41 @@ def case_follow_up(*, meeting: Meeting, previous: Case, by, title: str | None = 
         by=by,
         patient_groups=list(previous.patient_groups.all()),
     )
+
+
+def case_from_follow_up(*, meeting: Meeting, follow_up: FollowUp, by) -> Case:
+    """Take an open follow-up point of an earlier meeting onto the agenda as a case (Oppfølgingssak).
+
+    The new case follows up the point's case when it has one, and the point records the case
+    it became (`agenda_case`); recording that case's decision closes the point.
+    """
+    permissions.require_manage(by, meeting.body.partnership)
+    with transaction.atomic():
+        point = (
+            FollowUp.objects.select_for_update(of=("self",))
+            .select_related("meeting", "case")
+            .get(pk=follow_up.pk)
+        )
+        if point.meeting.body_id != meeting.body_id or point.meeting.start >= meeting.start:
+            raise ValidationError(
+                _("Only a follow-up point of an earlier meeting of this body can be taken in.")
+            )
+        if point.status not in OPEN_FOLLOW_UP_STATUSES or point.agenda_case_id is not None:
+            raise ValidationError(_("The follow-up point is already on an agenda or closed."))
+        label = point.title or (point.what.strip().splitlines() or [""])[0]
+        case = case_create(
+            meeting=meeting,
+            title=f"Oppfølging: {label}"[:500],
+            kind=Case.Kind.INFORMATION,
+            previous=point.case,
+            proposal=point.what,
+            by=by,
+        )
+        point.agenda_case = case
+        point.status = FollowUp.Status.IN_PROGRESS
+        _validated(point)
+        save_with_history(point, reason=_("Follow-up point taken onto the agenda"), by=by)
+    return case
 
 
 def case_take_in_proposal(*, case: Case, meeting: Meeting, by) -> Case:

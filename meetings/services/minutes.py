@@ -172,6 +172,10 @@ def minutes_approve(
             raise ValidationError(_("The minutes are empty."))
         if approved_in_case is not None and approved_in_case.body_id != meeting.body_id:
             raise ValidationError(_("The minutes are approved in a case of the same body."))
+        if approved_in_case is not None and (
+            approved_in_case.meeting is None or approved_in_case.meeting.start <= meeting.start
+        ):
+            raise ValidationError(_("The minutes are approved in a case of a later meeting."))
         fresh.approval_method = method
         fresh.approved_at = approved_at or timezone.now()
         fresh.approved_in_case = approved_in_case

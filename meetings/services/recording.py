@@ -23,6 +23,7 @@ from .common import (
     _validated,
 )
 
+CLOSED_FOLLOW_UP_STATUSES = (FollowUp.Status.DONE, FollowUp.Status.CANCELLED)
 GUEST_NAME_MAX_LENGTH = Person._meta.get_field("name").max_length
 
 
@@ -161,6 +162,9 @@ def case_record_decision(
         save_with_history(fresh, reason=reason, by=by)
         if reservations is not None:
             _replace_reservations(fresh, reservations, by=by, reason=reason)
+        if outcome not in (Case.Outcome.POSTPONED, Case.Outcome.WITHDRAWN):
+            for point in fresh.follow_up_sources.exclude(status__in=CLOSED_FOLLOW_UP_STATUSES):
+                follow_up_close(follow_up=point, by=by, closed_by_case=fresh)
         if recusals is not None:
             for old in list(fresh.recusals.all()):
                 delete_with_history(old, reason=reason, by=by)

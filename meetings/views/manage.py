@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -134,6 +135,16 @@ def _take_in(request, meeting, forms):
     return _to_meeting(request, meeting, _("The proposed case is on the agenda."))
 
 
+def _take_follow_up(request, meeting, forms):
+    """Take an open follow-up point of an earlier meeting onto the agenda (Oppfølgingssaker)."""
+    pk = AgendaCaseForm({"case": request.POST.get("follow_up", "")}).case_pk()
+    point = meeting_selectors.follow_ups_to_offer(meeting).filter(pk=pk).first()
+    if point is None:
+        raise ValidationError(_("The case was not found. Reload the page and try again."), code="bad_case")
+    services.case_from_follow_up(meeting=meeting, follow_up=point, by=request.user)
+    return _to_meeting(request, meeting, _("The follow-up point is on the agenda as a case."))
+
+
 def _issue_notice(request, meeting, forms):
     services.meeting_issue_notice(meeting=meeting, by=request.user)
     return _to_meeting(request, meeting, _("The notice is issued and the members are notified by e-mail."))
@@ -161,6 +172,7 @@ AGENDA_ACTIONS = {
     "down": _mover("down"),
     "remove": _remove,
     "take_in": _take_in,
+    "take_follow_up": _take_follow_up,
     "issue_notice": _issue_notice,
     "mark_held": _mark_held,
     "cancel": _cancel,
@@ -207,6 +219,10 @@ def meeting_detail(request, partnership, pk):
     )
     proposals = meeting_selectors.proposals_waiting(body=meeting.body)
     context = {"partnership": partnership, "meeting": meeting, "cases": list(cases), **forms}
+    context |= {
+        "offered_follow_ups": list(meeting_selectors.follow_ups_to_offer(meeting)),
+        "today": localdate(),
+    }
     return render(request, "meetings/manage/meeting.html", {**context, "proposals": list(proposals)})
 
 

@@ -16,6 +16,8 @@ def manage_urls(mw):
         "draft meeting": reverse("manage:meeting", args=[slug, mw.draft.pk]),
         "attendance": reverse("manage:attendance", args=[slug, held.pk]),
         "minutes": reverse("manage:minutes", args=[slug, held.pk]),
+        "meeting mode": reverse("manage:meeting_mode", args=[slug, held.pk]),
+        "minutes approval": reverse("manage:minutes_approval", args=[slug, held.pk]),
         "case": reverse("manage:case", args=[slug, case.pk]),
         "history": reverse("manage:history", args=[slug, "sak", case.pk]),
     }

@@ -105,6 +105,7 @@ def test_the_parties_warning_and_the_confirmed_consensus(meetings_world, secreta
     page = secretariat_client.get(_url(held)).content.decode()
     assert "Er alle parter til stede?" in page and "Mangler" in page
     assert "Vedtatt i konsensus; UNN HF var ikke til stede." in page
+    assert "Parter som mangler: UNN HF." in page and "Party(" not in page
     case = meetings_world.cases[7]
     post = {
         "action": "decision",
