@@ -6,6 +6,7 @@ form error, never a 500.
 """
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Organisation, Person
@@ -16,10 +17,13 @@ from .models import Attendance, FollowUp, Minutes, MinutesApprovalAnswer
 NAME_MAX_LENGTH = Person._meta.get_field("name").max_length
 TEXT_MAX_LENGTH = 5_000
 ADDED_ROLES = [
-    (Attendance.Role.GUEST, _("guest")),
-    (Attendance.Role.SUBSTITUTE, _("substitute")),
-    (Attendance.Role.SPEAKER, _("speaker")),
-    (Attendance.Role.OBSERVER, _("observer")),
+    (role, capfirst(label))
+    for role, label in (
+        (Attendance.Role.GUEST, _("guest")),
+        (Attendance.Role.SUBSTITUTE, _("substitute")),
+        (Attendance.Role.SPEAKER, _("speaker")),
+        (Attendance.Role.OBSERVER, _("observer")),
+    )
 ]
 
 
@@ -48,7 +52,7 @@ class AttendanceSheetForm(forms.Form):
             name = row["person"].name
             self.fields[f"status-{pid}"] = forms.ChoiceField(
                 label=_("Attendance, %(name)s") % {"name": name},
-                choices=Attendance.Status.choices,
+                choices=[(value, capfirst(label)) for value, label in Attendance.Status.choices],
                 initial=row.get("status") or Attendance.Status.PRESENT,
                 required=False,  # a row the form did not post keeps what it had
             )

@@ -128,12 +128,8 @@ def _person_label(person: Person) -> str:
 def approval_round(minutes) -> list[dict]:
     """One row per person who answers in the e-mail round, with their answer when recorded."""
     answers = {a.person_id: a for a in minutes.approval_answers.all()}
-    people = partnership_people_in_round(minutes)
+    people = approval_round_people(minutes).distinct().order_by("name", "pk")
     return [{"person": person, "answer": answers.get(person.pk)} for person in people]
-
-
-def partnership_people_in_round(minutes) -> list[Person]:
-    return list(approval_round_people(minutes).distinct().order_by("name", "pk"))
 
 
 def approval_cases(meeting: Meeting) -> list[tuple[str, str]]:
@@ -142,7 +138,7 @@ def approval_cases(meeting: Meeting) -> list[tuple[str, str]]:
         Case.objects.filter(
             body_id=meeting.body_id, kind=Case.Kind.MINUTES_APPROVAL, meeting__start__gt=meeting.start
         )
-        .select_related("body__partnership", "meeting")
+        .select_related("body__partnership", "meeting__body")
         .order_by("meeting__start", "order")
     )
     return [(str(c.pk), f"{c.meeting} – {c.label or c.title}".strip()) for c in cases]
