@@ -266,3 +266,17 @@ def test_any_input_gives_a_message_never_a_500(
     assert response.status_code in (302, 400)
     if response.status_code == 400:
         assert _messages(response) or "Rett opp" in response.content.decode()
+
+
+def test_the_case_page_decision_form_also_refuses_a_stale_save(meetings_world, client_as):
+    case = meetings_world.cases[9]
+    url = reverse("manage:case_decision", args=[case.body.partnership.slug, case.pk])
+    post = {"decision-version": case.version, "decision-outcome": "postponed", "decision-decision": "Først"}
+    assert client_as("secretariat").post(url, post).status_code == 302
+    refused = client_as("secretariat").post(url, {**post, "decision-decision": "Min egen tekst"})
+    page = refused.content.decode()
+    assert refused.status_code == 409
+    assert "Saken er endret av Secretariat" in page and "Min egen tekst" in page
+    case.refresh_from_db()
+    assert case.decision == "Først"
+    assert client_as("secretariat").post(url, {"decision-version": "x\x00"}).status_code == 400
