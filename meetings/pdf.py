@@ -19,7 +19,8 @@ from documents.pdf import MEMBER, PUBLIC, RESTRICTED, PdfDocument, base_context,
 from governance.models import Membership
 from governance.templatetags.portal import meeting_date
 
-from .models import Attendance, Case, FollowUp, Meeting, Minutes, Recusal, Reservation
+from .models import Case, Meeting, Recusal, Reservation
+from .record import protocol_record
 
 
 def _case_queryset(user):
@@ -143,60 +144,15 @@ def render_notice_pdf(meeting: Meeting, user=None) -> bytes:
 # ---------------------------------------------------------------------------
 
 
-def attendance_groups(meeting: Meeting) -> dict:
-    rows = meeting.attendances.select_related("person", "on_behalf_of", "substitute_for").order_by(
-        "order", "pk"
-    )
-    groups = {"present": [], "absent": [], "substitutes": [], "guests": [], "referents": []}
-    guest_roles = {Attendance.Role.GUEST, Attendance.Role.SPEAKER, Attendance.Role.FACILITATOR}
-    for row in rows:
-        if row.is_referent:
-            groups["referents"].append(row)
-        if row.status != Attendance.Status.PRESENT:
-            groups["absent"].append(row)
-        elif row.role == Attendance.Role.SUBSTITUTE or row.substitute_for_id:
-            groups["substitutes"].append(row)
-        elif row.role in guest_roles:
-            groups["guests"].append(row)
-        elif not row.is_referent or row.role != Attendance.Role.SECRETARY:
-            groups["present"].append(row)
-    return groups
-
-
-def _next_meeting(meeting: Meeting, user):
-    """The next meeting of the body the user may see (a planned one only for its leaders and
-    the secretariat, so the protocol's version depends on it)."""
-    later = Meeting.objects.visible_to(user).filter(body_id=meeting.body_id, start__gt=meeting.start)
-    return later.order_by("start")
-
-
 def protocol_html(meeting: Meeting, user) -> tuple[str, tuple]:
-    cases = _cases_for(user, meeting)
-    readable = {case.pk for case in cases if case.content_visible}
-    follow_ups = [
-        follow_up
-        for follow_up in FollowUp.objects.filter(meeting=meeting)
-        .select_related("responsible_person", "case__body__partnership")
-        .order_by("order", "pk")
-        if follow_up.case_id is None or follow_up.case_id in readable
-    ]
-    minutes = (
-        Minutes.objects.filter(meeting=meeting).select_related("approved_in_case__body__partnership").first()
-    )
-    next_meeting = _next_meeting(meeting, user).first()
+    """The protocol from the record (meetings/record.py), the same read as the page's."""
+    record = protocol_record(user, meeting)
+    cases = [entry.case for entry in record.entries]
     context = base_context(
         partnership=meeting.body.partnership,
         title=_("Minutes: %(body)s, %(date)s") % {"body": meeting.body.name, "date": meeting_date(meeting)},
-    ) | {
-        "meeting": meeting,
-        "cases": cases,
-        "attendance": attendance_groups(meeting),
-        "follow_ups": follow_ups,
-        "minutes": minutes,
-        "next_meeting": next_meeting,
-    }
-    access = (*_access_of(cases), next_meeting.pk if next_meeting else None)
-    seen = (_audience(cases, published=meeting.minutes_are_public), access)
+    ) | {"meeting": meeting, "record": record, "minutes": record.minutes}
+    seen = (_audience(cases, published=meeting.minutes_are_public), _access_of(cases))
     return render_to_string("meetings/pdf/protocol.html", context), seen
 
 
@@ -206,7 +162,7 @@ def protocol_document(meeting: Meeting, user) -> PdfDocument:
         kind="protocol",
         pk=meeting.pk,
         audience=_audience(rows, published=meeting.minutes_are_public),
-        access=(*_access_of(rows), _next_meeting(meeting, user).values_list("pk", flat=True).first()),
+        access=_access_of(rows),
         filename=f"protokoll-{meeting.body.slug}-{timezone.localtime(meeting.start):%Y-%m-%d}.pdf",
         build=functools.partial(protocol_html, meeting, user),
     )

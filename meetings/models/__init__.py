@@ -7,7 +7,7 @@ so the chain FSU → SSU → Partnerskapsmøtet can be followed both ways.
 
 from .case import Attachment, Case, CaseSection, Recusal, Reservation, attachment_upload_to
 from .meeting import Attendance, Meeting
-from .record import Amendment, FollowUp, Minutes
+from .record import Amendment, FollowUp, Minutes, MinutesSection
 
 __all__ = [
     "Amendment",
@@ -18,6 +18,7 @@ __all__ = [
     "FollowUp",
     "Meeting",
     "Minutes",
+    "MinutesSection",
     "Recusal",
     "Reservation",
     "attachment_upload_to",

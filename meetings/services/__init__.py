@@ -36,6 +36,7 @@ from .common import (
     EXEMPTION_BASES,
     MEETING_EDITABLE_FIELDS,
     MINUTES_AMENDABLE_FIELDS,
+    SECTION_AMENDABLE_FIELDS,
     STANDING_CLOSING,
     STANDING_OPENING,
     ConcurrentEditError,
@@ -45,10 +46,9 @@ from .common import (
 from .lifecycle import meeting_cancel, meeting_create, meeting_issue_notice, meeting_mark_held, meeting_update
 from .minutes import (
     amend,
+    case_record_notes,
     minutes_approve,
-    minutes_build_draft,
     minutes_publish,
-    minutes_text_for,
     minutes_update,
 )
 from .proposals import proposal_return, proposal_submit
@@ -61,6 +61,7 @@ __all__ = [
     "EXEMPTION_BASES",
     "MEETING_EDITABLE_FIELDS",
     "MINUTES_AMENDABLE_FIELDS",
+    "SECTION_AMENDABLE_FIELDS",
     "STANDING_CLOSING",
     "STANDING_OPENING",
     "ConcurrentEditError",
@@ -73,6 +74,7 @@ __all__ = [
     "case_create",
     "case_follow_up",
     "case_record_decision",
+    "case_record_notes",
     "case_remove",
     "case_take_in_proposal",
     "case_update",
@@ -85,9 +87,7 @@ __all__ = [
     "meeting_mark_held",
     "meeting_update",
     "minutes_approve",
-    "minutes_build_draft",
     "minutes_publish",
-    "minutes_text_for",
     "minutes_update",
     "proposal_return",
     "proposal_submit",

@@ -27,7 +27,7 @@ from ..forms import (
     DecisionForm,
     FollowUpCaseForm,
     MeetingForm,
-    MinutesForm,
+    MinutesEditForms,
     NewCaseForm,
     ReturnProposalForm,
 )
@@ -389,22 +389,13 @@ def attendance(request, partnership, pk):
     )
 
 
-def _build(request, meeting, forms):
-    services.minutes_build_draft(meeting=meeting, by=request.user)
-    return _to_minutes(request, meeting, _("A draft is built from what was recorded."))
-
-
 def _save(request, meeting, forms):
-    forms["form"] = form = MinutesForm(request.POST)
-    if not form.is_valid():
+    forms["edit"] = edit = MinutesEditForms(meeting, forms["minutes"], request.POST)
+    if not edit.is_valid():
         return None
+    target = {"minutes": forms["minutes"]} if forms["minutes"] else {"meeting": meeting}
     try:
-        services.minutes_update(
-            minutes=forms["minutes"],
-            text=form.cleaned_data["text"],
-            expected_version=form.cleaned_data["version"],
-            by=request.user,
-        )
+        services.minutes_update(**target, **edit.changes(), by=request.user)
     except services.ConcurrentEditError as error:
         forms["conflict"] = {"messages": _errors(error), "current": error.current}
         return None
@@ -415,7 +406,8 @@ def _approve(request, meeting, forms):
     form = ApproveForm(request.POST)
     if not form.is_valid():
         return None
-    services.minutes_approve(minutes=forms["minutes"], method=form.cleaned_data["method"], by=request.user)
+    record = forms["minutes"] or services.minutes_update(meeting=meeting, expected_version=0, by=request.user)
+    services.minutes_approve(minutes=record, method=form.cleaned_data["method"], by=request.user)
     return _to_minutes(request, meeting, _("The minutes are approved; decisions and minutes are now locked."))
 
 
@@ -429,9 +421,9 @@ def _to_minutes(request, meeting, success: str):
     return redirect("manage:minutes", meeting.body.partnership.slug, meeting.pk)
 
 
-# Building needs no minutes yet; the other actions act on the minutes there are.
-MINUTES_ACTIONS = {"build": _build}
-MINUTES_RECORD_ACTIONS = {"save": _save, "approve": _approve, "publish": _publish}
+# Saving creates the minutes on first use; the other actions act on the minutes there are.
+MINUTES_ACTIONS = {"save": _save, "approve": _approve}
+MINUTES_RECORD_ACTIONS = {"publish": _publish}
 
 
 @secretariat_required
@@ -439,13 +431,13 @@ MINUTES_RECORD_ACTIONS = {"save": _save, "approve": _approve, "publish": _publis
 def minutes(request, partnership, pk):
     meeting = _meeting(partnership, pk)
     record = Minutes.objects.filter(meeting=meeting).first()
-    state = {"minutes": record, "form": None, "conflict": None}
+    state = {"minutes": record, "edit": None, "conflict": None}
     if request.method == "POST":
         actions = {**MINUTES_ACTIONS, **(MINUTES_RECORD_ACTIONS if record is not None else {})}
         response = _dispatch(request, meeting, state, actions)
         if response is not None:
             return response
-    if record is not None and state["form"] is None:
-        state["form"] = MinutesForm(initial={"version": record.version, "text": record.text})
+    if state["edit"] is None:
+        state["edit"] = MinutesEditForms(meeting, record)
     context = {"partnership": partnership, "meeting": meeting, "approve_form": ApproveForm()}
     return render(request, "meetings/manage/minutes.html", {**context, **state})

@@ -15,7 +15,7 @@ from icalendar import Calendar
 
 from governance.models import Person
 from meetings import services
-from meetings.models import Attendance, Meeting
+from meetings.models import Attendance, Meeting, Minutes
 from tests.meetings import factories as mf
 from tests.meetings.helpers import START, _planned
 
@@ -250,12 +250,32 @@ def test_a_guest_name_of_200_characters_is_fine(world, staff, issued):
     assert issued.attendances.get().person.name == "y" * 200
 
 
-@pytest.mark.parametrize("action", [None, "save", "approve", "publish", "burn", "\x00"])
+@pytest.mark.parametrize("action", [None, "build", "publish", "burn", "\x00"])
 def test_minutes_page_refuses_bad_actions_politely(secretariat_client, issued, action):
-    # No minutes yet: only "build" means anything; the rest is an unknown action, not a 500.
+    # No minutes yet: "save" (and "approve") make them; the rest is an unknown action, not a 500.
     url = reverse("manage:minutes", args=[issued.body.partnership.slug, issued.pk])
     response = secretariat_client.post(url, {} if action is None else {"action": action})
     assert response.status_code == 302
     assert _messages(response) == ["Ukjent handling. Last inn siden på nytt og prøv igjen."]
-    response = secretariat_client.post(url, {"action": "build"})
-    assert response.status_code == 302 and issued.minutes.text
+    assert not Minutes.objects.filter(meeting=issued).exists()
+    form = {
+        "action": "save",
+        "version": "0",
+        "sections-TOTAL_FORMS": "2",
+        "sections-INITIAL_FORMS": "0",
+        "sections-0-heading": "Formål",
+        "sections-0-text": "Bli kjent.",
+        "sections-1-heading": "",
+        "sections-1-text": "",
+        "next_meeting_date": "2023-09-27",
+        "next_meeting_text": "Definere formål",
+    }
+    response = secretariat_client.post(url, form)
+    assert response.status_code == 302 and _messages(response)[-1] == "Referatet er lagret."
+    minutes = Minutes.objects.get(meeting=issued)
+    assert [(s.order, s.heading, s.text) for s in minutes.sections.all()] == [(1, "Formål", "Bli kjent.")]
+    assert (minutes.next_meeting_date, minutes.next_meeting_text) == (dt.date(2023, 9, 27), "Definere formål")
+    # A second save from the page as first opened (version 0) is refused and keeps the first.
+    response = secretariat_client.post(url, {**form, "sections-0-text": "Annet"})
+    assert response.status_code == 200 and "Referatet er endret av" in response.content.decode()
+    assert minutes.sections.get().text == "Bli kjent."
