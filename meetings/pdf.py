@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,14 +19,24 @@ from documents.pdf import MEMBER, PUBLIC, RESTRICTED, PdfDocument, base_context,
 from governance.models import Membership
 from governance.templatetags.portal import meeting_date
 
-from .models import Case, Meeting, Recusal, Reservation
+from . import permissions
+from .models import Attachment, Case, Meeting, Recusal, Reservation
 from .record import protocol_record
+
+
+def _with_attachment_access(cases, user):
+    """Annotate `reads_exempt_attachment`: the user may read this case's exempt attachments
+    (the page's rule, permissions.attachment_readable_q), in the same query."""
+    readable = Attachment.objects.filter(
+        permissions.attachment_readable_q(user), case=OuterRef("pk"), exempt=True
+    )
+    return cases.annotate(reads_exempt_attachment=Exists(readable))
 
 
 def _case_queryset(user):
     """Cases with everything a paper or decision shows, and per-row access annotations."""
     return (
-        Case.objects.with_access(user)
+        _with_attachment_access(Case.objects.with_access(user), user)
         .select_related("body__partnership", "meeting__body__partnership")
         .prefetch_related(
             "sections",
@@ -39,15 +49,17 @@ def _case_queryset(user):
 
 
 def _mark_listed_attachments(cases) -> None:
-    """Which attachment titles a paper shows: the same for everyone who gets the document.
+    """Which attachment titles a paper shows: the same rule as the pages (DOMAIN.md).
 
-    A document is stored per audience (public or member), not per user, so an attachment's title
-    shows when its case's content does and neither the attachment nor only its case is exempt;
-    an exempt attachment of a public case is listed as exempt, with its basis, for all readers.
+    An exempt attachment's title shows to those who may read it (members of the body, the
+    secretariat), on the page and in the PDF alike; everyone else gets "Vedlegg unntatt
+    offentlighet, <hjemmel>". A document that shows one is stored for the member audience only.
     """
     for case in cases:
         for attachment in case.attachments.all():
-            attachment.readable = case.content_visible and (case.exempt or not attachment.exempt)
+            attachment.readable = bool(case.content_visible) and (
+                not attachment.exempt or case.exempt or bool(case.reads_exempt_attachment)
+            )
 
 
 def _cases_for(user, meeting: Meeting) -> list[Case]:
@@ -60,7 +72,7 @@ def _audience(cases, *, published: bool) -> str:
     """Public unless the user reads exempt content here; restricted before publication."""
     if not published:
         return RESTRICTED
-    if any(case.exempt and case.content_visible for case in cases):
+    if any(case.exempt and case.content_visible or case.reads_exempt_attachment for case in cases):
         return MEMBER
     return PUBLIC
 
@@ -72,16 +84,24 @@ class _Access:
     pk: int
     exempt: bool
     content_visible: bool
+    reads_exempt_attachment: bool
 
 
 def _access_of(cases) -> tuple:
-    """What of the cases the user reads: the cases whose content is visible."""
-    return (tuple(sorted(case.pk for case in cases if case.content_visible)),)
+    """What of the cases the user reads: cases whose content, and whose exempt attachments, show."""
+    return (
+        tuple(sorted(case.pk for case in cases if case.content_visible)),
+        tuple(sorted(case.pk for case in cases if case.reads_exempt_attachment)),
+    )
 
 
 def _access_rows(user, **filters) -> list[_Access]:
     """One small query: the access flags of the cases, with the same rules as the document."""
-    rows = Case.objects.with_access(user).filter(**filters).values_list("pk", "exempt", "content_visible")
+    rows = (
+        _with_attachment_access(Case.objects.with_access(user), user)
+        .filter(**filters)
+        .values_list("pk", "exempt", "content_visible", "reads_exempt_attachment")
+    )
     return [_Access(*row) for row in rows]
 
 
@@ -147,7 +167,7 @@ def render_notice_pdf(meeting: Meeting, user=None) -> bytes:
 def protocol_html(meeting: Meeting, user) -> tuple[str, tuple]:
     """The protocol from the record (meetings/record.py), the same read as the page's."""
     record = protocol_record(user, meeting)
-    cases = [entry.case for entry in record.entries]
+    cases = _access_rows(user, meeting=meeting)  # the protocol lists no attachments; same flags
     context = base_context(
         partnership=meeting.body.partnership,
         title=_("Minutes: %(body)s, %(date)s") % {"body": meeting.body.name, "date": meeting_date(meeting)},

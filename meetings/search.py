@@ -102,14 +102,20 @@ def _case_documents(user):
         Coalesce(_sections_text(), Value(""), output_field=TextField()),
         space,
         Conditional(
-            When(decision_visible=True, then=Concat(F("discussion"), space, F("decision"))),
+            When(
+                decision_visible=True,
+                then=Concat(F("discussion"), space, F("decision"), output_field=TextField()),
+            ),
             default=Value(""),
             output_field=TextField(),
         ),
         output_field=TextField(),
     )
     public = Conditional(
-        When(public_decision_visible=True, then=Concat(F("public_title"), space, F("public_decision"))),
+        When(
+            public_decision_visible=True,
+            then=Concat(F("public_title"), space, F("public_decision"), output_field=TextField()),
+        ),
         default=F("public_title"),
         output_field=TextField(),
     )
@@ -133,7 +139,9 @@ def case_document(case) -> str:
 
 def _minutes_documents(user):
     """The minutes' own text, their free sections; the cases' parts are found as cases."""
-    sections = _sections_text(MinutesSection, "minutes", Concat(F("heading"), Value(" "), F("text")))
+    sections = _sections_text(
+        MinutesSection, "minutes", Concat(F("heading"), Value(" "), F("text"), output_field=TextField())
+    )
     return (
         Minutes.objects.visible_to(user)
         .annotate(document=Coalesce(sections, Value(""), output_field=TextField()))

@@ -245,11 +245,7 @@ def test_an_edited_section_is_served_in_a_new_file(docs):
 def test_public_and_member_files_are_apart(docs):
     public, member = docs["exempt_public"][0]["ETag"], docs["exempt_member"][0]["ETag"]
     assert public.startswith('"public-') and member.startswith('"member-')
-    meeting_dir = next(
-        path
-        for path in (documents.pdf_cache_root() / "notice").iterdir()
-        if any(name.name.startswith("member-") for name in path.iterdir())
-    )
+    meeting_dir = documents.pdf_cache_root() / "notice" / str(Case.objects.get(exempt=True).meeting_id)
     names = {path.name for path in meeting_dir.iterdir()}
     assert public.strip('"') + ".pdf" in names and member.strip('"') + ".pdf" in names
 

@@ -199,3 +199,26 @@ def test_a_correction_shows_on_page_pdf_and_feed_and_the_protocol_says_it_once(d
     assert "støtter overgangsplanen" not in text
     feed = visitor.get("/troms-ofoten/referater.atom").content.decode()
     assert corrected in feed and stamp in feed
+
+
+def test_an_exempt_attachment_shows_alike_on_the_page_and_in_the_pdf(demo_data):
+    """One behaviour (DOMAIN.md): its title for members and the secretariat, page and PDF alike;
+    for everyone else "Vedlegg unntatt offentlighet, <hjemmel>", and the PDFs are stored apart."""
+    notice = demo_data["notice_meeting"]
+    public_case = notice.cases.filter(exempt=False).order_by("order").first()
+    public_case.attachments.create(
+        title="Vedleggsnavn-som-er-unntatt", exempt=True, exemption_basis="offl. § 14"
+    )
+    day = f"{timezone.localtime(notice.start):%Y-%m-%d}"
+    url = reverse("pdf:notice", args=[notice.body.partnership.slug, notice.body.slug, day])
+    seen = {}
+    for persona in ("visitor", "member"):
+        client = demo_client(persona)
+        response = client.get(url)
+        pdf_text = " ".join(pdftools.text(_pdf(response)).split())
+        page = client.get(notice.get_absolute_url()).content.decode()
+        shows = "Vedleggsnavn-som-er-unntatt"
+        assert (shows in page) is (shows.casefold() in pdf_text) is (persona == "member"), persona
+        assert "vedlegg unntatt offentlighet, offl. § 14" in pdf_text or persona == "member"
+        seen[persona] = response["ETag"]
+    assert seen["visitor"].startswith('"public-') and seen["member"].startswith('"member-')
