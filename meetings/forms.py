@@ -198,6 +198,32 @@ class MinutesEditForms:
         return data
 
 
+class CaseNotesForm(forms.Form):
+    """A case's part of the minutes beside its decision: the discussion note, the public decision."""
+
+    case = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    discussion = forms.CharField(
+        label=_("Discussion"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    public_decision = forms.CharField(
+        label=_("Decision (public version)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_(
+            "For an exempt case: an anonymised decision the public may read. Leave empty to withhold it."
+        ),
+    )
+
+
+class SectionAmendForm(forms.Form):
+    """A correction of a free section of approved minutes, with its reason."""
+
+    section = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=500)
+
+
 class ApproveForm(forms.Form):
     method = forms.ChoiceField(label=_("Approved how"), choices=Minutes.ApprovalMethod.choices)
 

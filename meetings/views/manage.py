@@ -24,14 +24,16 @@ from ..forms import (
     AttachmentForm,
     CancelMeetingForm,
     CaseEditForms,
+    CaseNotesForm,
     DecisionForm,
     FollowUpCaseForm,
     MeetingForm,
     MinutesEditForms,
     NewCaseForm,
     ReturnProposalForm,
+    SectionAmendForm,
 )
-from ..models import Attendance, Case, Meeting, Minutes
+from ..models import Attendance, Case, Meeting, Minutes, MinutesSection
 
 
 def _meeting(partnership, pk) -> Meeting:
@@ -402,6 +404,32 @@ def _save(request, meeting, forms):
     return _to_minutes(request, meeting, _("The minutes are saved."))
 
 
+def _case_notes(request, meeting, forms):
+    form = CaseNotesForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(_("The case was not found. Reload the page and try again."), code="bad_case")
+    data = form.cleaned_data
+    case = get_object_or_404(Case, pk=data["case"], meeting=meeting)
+    services.case_record_notes(
+        case=case,
+        discussion=data["discussion"],
+        public_decision=data["public_decision"] if case.exempt else None,
+        expected_version=data["version"],
+        by=request.user,
+    )
+    return _to_minutes(request, meeting, _("The minutes are saved."))
+
+
+def _amend_section(request, meeting, forms):
+    form = SectionAmendForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(_("Give a reason for the correction."))
+    section = get_object_or_404(MinutesSection, pk=form.cleaned_data["section"], minutes=forms["minutes"])
+    data = form.cleaned_data
+    services.amend(obj=section, text=data["text"], reason=data["reason"], by=request.user)
+    return _to_minutes(request, meeting, _("The correction is recorded with its reason."))
+
+
 def _approve(request, meeting, forms):
     form = ApproveForm(request.POST)
     if not form.is_valid():
@@ -422,8 +450,8 @@ def _to_minutes(request, meeting, success: str):
 
 
 # Saving creates the minutes on first use; the other actions act on the minutes there are.
-MINUTES_ACTIONS = {"save": _save, "approve": _approve}
-MINUTES_RECORD_ACTIONS = {"publish": _publish}
+MINUTES_ACTIONS = {"save": _save, "approve": _approve, "case_notes": _case_notes}
+MINUTES_RECORD_ACTIONS = {"publish": _publish, "amend_section": _amend_section}
 
 
 @secretariat_required
@@ -440,4 +468,5 @@ def minutes(request, partnership, pk):
     if state["edit"] is None:
         state["edit"] = MinutesEditForms(meeting, record)
     context = {"partnership": partnership, "meeting": meeting, "approve_form": ApproveForm()}
+    context["cases"] = meeting.cases.select_related("body__partnership").order_by("order", "pk")
     return render(request, "meetings/manage/minutes.html", {**context, **state})

@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
@@ -279,3 +280,49 @@ def test_minutes_page_refuses_bad_actions_politely(secretariat_client, issued, a
     response = secretariat_client.post(url, {**form, "sections-0-text": "Annet"})
     assert response.status_code == 200 and "Referatet er endret av" in response.content.decode()
     assert minutes.sections.get().text == "Bli kjent."
+
+
+def test_minutes_page_records_case_notes_and_corrects_a_section(secretariat_client, issued, staff):
+    """The discussion note and an exempt case's public decision, then a section corrected with a reason."""
+    url = reverse("manage:minutes", args=[issued.body.partnership.slug, issued.pk])
+    case = issued.cases.order_by("order").first()
+    services.case_update(
+        case=case,
+        expected_version=case.version,
+        exempt=True,
+        exemption_basis="offl. § 13",
+        public_title="Sak",
+        by=staff,
+    )
+    case.refresh_from_db()
+    form = {"action": "case_notes", "case": case.pk, "version": case.version}
+    response = secretariat_client.post(
+        url, {**form, "discussion": "Drøftet kort.", "public_decision": "Anonymisert vedtak."}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.discussion, case.public_decision) == ("Drøftet kort.", "Anonymisert vedtak.")
+    # From the page as first opened (an older version): refused, nothing lost.
+    secretariat_client.post(url, {**form, "discussion": "Overskrevet"})
+    case.refresh_from_db()
+    assert case.discussion == "Drøftet kort."
+
+    minutes = services.minutes_update(
+        meeting=issued,
+        sections=[{"heading": "Merknader", "text": "Feil navn."}],
+        expected_version=0,
+        by=staff,
+    )
+    services.meeting_mark_held(meeting=issued, by=staff)
+    services.minutes_approve(minutes=minutes, method=Minutes.ApprovalMethod.SIGNED, by=staff)
+    section = minutes.sections.get()
+    edit = {"action": "amend_section", "section": section.pk, "text": "Riktig navn."}
+    secretariat_client.post(url, {**edit, "reason": ""})
+    section.refresh_from_db()
+    assert section.text == "Feil navn."
+    response = secretariat_client.post(url, {**edit, "reason": "Feil navn i referatet"})
+    assert response.status_code == 302
+    section.refresh_from_db()
+    assert section.text == "Riktig navn." and section.amendments.get().reason == "Feil navn i referatet"
+    page = secretariat_client.get(issued.get_absolute_url()).content.decode()
+    assert f"Rettet {timezone.localdate():%d.%m.%Y}: Feil navn i referatet" in page
