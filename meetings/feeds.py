@@ -157,6 +157,7 @@ class MinutesFeed(Feed):
             block += "".join(f"\n{correction}" for correction in entry.corrections)
             blocks.append(block)
         blocks += [str(correction) for correction in record.corrections]
+        blocks += [str(c) for section in record.sections for c in section.corrections]
         return "\n\n".join(blocks) or _("Minutes published.")
 
     def item_link(self, item):

@@ -241,6 +241,14 @@ def _follow_ups(meeting: Meeting, readable: set) -> list:
     return [f for f in rows if f.case_id is None or f.case_id in readable]
 
 
+def _sections(minutes: Minutes) -> list:
+    """The free sections in order, each with its corrections ("Rettet <dato>: <begrunnelse>")."""
+    sections = list(minutes.sections.all())
+    for section in sections:
+        section.corrections = _corrections(section.amendments.all())
+    return sections
+
+
 def protocol_record(user, meeting: Meeting) -> ProtocolRecord:
     """Everything the protocol shows, filtered for `user`; empty parts when the minutes are not theirs."""
     visible = permissions.can_view_minutes(user, meeting)
@@ -248,8 +256,13 @@ def protocol_record(user, meeting: Meeting) -> ProtocolRecord:
         Minutes.objects.filter(meeting=meeting)
         .select_related("approved_in_case__body__partnership", "next_meeting__body__partnership")
         .prefetch_related(
-            Prefetch("sections", queryset=MinutesSection.objects.order_by("order", "pk")),
-            Prefetch("amendments", queryset=Amendment.objects.order_by("at", "pk")),
+            Prefetch(
+                "sections",
+                queryset=MinutesSection.objects.order_by("order", "pk").prefetch_related(
+                    Prefetch("amendments", queryset=Amendment.objects.order_by("at", "pk"))
+                ),
+            ),
+            Prefetch("amendments", queryset=Amendment.objects.filter(section=None).order_by("at", "pk")),
         )
         .first()
     )
@@ -265,7 +278,7 @@ def protocol_record(user, meeting: Meeting) -> ProtocolRecord:
         attendance=attendance_groups(meeting) if visible else {},
         entries=[case_entry(case, follow_ups) for case in cases],
         follow_ups=follow_ups,
-        sections=list(minutes.sections.all()) if visible and minutes else [],
+        sections=_sections(minutes) if visible and minutes else [],
         next_meeting=next_meeting_of(meeting, minutes) if visible else NextMeeting(),
         corrections=_corrections(minutes.amendments.all()) if visible and minutes else [],
     )

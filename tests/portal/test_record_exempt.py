@@ -186,19 +186,23 @@ def test_a_correction_shows_on_page_pdf_and_feed_and_the_protocol_says_it_once(d
     corrected = "FSU BU støtter den reviderte overgangsplanen for ungdom."
     services.amend(obj=open_case, decision=corrected, reason="Feil plan i vedtaket", by=staff)
     stamp = f"Rettet {timezone.localdate():%d.%m.%Y}: Feil plan i vedtaket"
+    section = minutes.sections.get()
+    services.amend(obj=section, text="Møtet ble holdt i Tromsø (test).", reason="Feil møtested", by=staff)
+    section_stamp = f"Rettet {timezone.localdate():%d.%m.%Y}: Feil møtested"
 
     visitor = demo_client("visitor")
     page = visitor.get(meeting.get_absolute_url()).content.decode()
     assert corrected in page and OPEN_DECISION_SHOWN not in page and stamp in page
+    assert "holdt i Tromsø" in page and "på Teams" not in page and section_stamp in page
     case_page = visitor.get(open_case.get_absolute_url()).content.decode()
     assert corrected in case_page and stamp in case_page
     _, protocol_pdf = _pdf_urls(meeting)
     text = " ".join(pdftools.text(_pdf(visitor.get(protocol_pdf))).split())
-    assert stamp.casefold() in text
+    assert stamp.casefold() in text and section_stamp.casefold() in text and "på teams" not in text
     assert text.count("reviderte overgangsplanen") == 1  # the decision once, no copy beside it
     assert "støtter overgangsplanen" not in text
     feed = visitor.get("/troms-ofoten/referater.atom").content.decode()
-    assert corrected in feed and stamp in feed
+    assert corrected in feed and stamp in feed and section_stamp in feed
 
 
 def test_an_exempt_attachment_shows_alike_on_the_page_and_in_the_pdf(demo_data):
