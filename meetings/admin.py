@@ -14,6 +14,7 @@ from .models import (
     Meeting,
     Minutes,
     MinutesApprovalAnswer,
+    MinutesSection,
     Recusal,
     Reservation,
 )
@@ -51,6 +52,12 @@ class FollowUpInline(admin.TabularInline):
 
 class CaseSectionInline(admin.StackedInline):
     model = CaseSection
+    extra = 0
+    fields = ["order", "heading", "text"]
+
+
+class MinutesSectionInline(admin.StackedInline):
+    model = MinutesSection
     extra = 0
     fields = ["order", "heading", "text"]
 
@@ -141,9 +148,18 @@ class MinutesAdmin(HistoryAdmin):
     list_display = ["__str__", "approved_at", "approval_method", "published_at"]
     service_fields = ("version",)
     list_filter = ["approval_method", "meeting__body"]
-    search_fields = ["text", "meeting__title", "meeting__body__name"]
-    autocomplete_fields = ["meeting", "approved_in_case"]
+    search_fields = ["sections__text", "meeting__title", "meeting__body__name"]
+    autocomplete_fields = ["meeting", "approved_in_case", "next_meeting"]
     list_select_related = ["meeting__body"]
+    inlines = [MinutesSectionInline]
+
+
+@admin.register(MinutesSection)
+class MinutesSectionAdmin(HistoryAdmin):
+    list_display = ["__str__", "minutes", "order"]
+    search_fields = ["heading", "text", "minutes__meeting__title", "minutes__meeting__body__name"]
+    autocomplete_fields = ["minutes"]
+    list_select_related = ["minutes__meeting__body"]
 
 
 @admin.register(MinutesApprovalAnswer)
@@ -177,5 +193,5 @@ class AttachmentAdmin(HistoryAdmin):
 class AmendmentAdmin(HistoryAdmin):
     list_display = ["__str__", "field", "by", "at"]
     search_fields = ["reason", "old_value", "new_value"]
-    autocomplete_fields = ["case", "minutes"]
+    autocomplete_fields = ["case", "minutes", "section"]
     list_select_related = ["case__body__partnership", "minutes__meeting__body", "by"]

@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -21,7 +21,8 @@ from icalendar import Calendar, Event
 from governance.models import Body, Partnership
 from governance.templatetags.portal import meeting_date
 
-from .models import Case, Meeting
+from .models import Amendment, Meeting
+from .record import protocol_record
 
 VISITOR = AnonymousUser()
 UID_DOMAIN = "helsefellesskap"
@@ -129,18 +130,10 @@ class MinutesFeed(Feed):
         return _("Published minutes and decisions of the bodies of %(name)s.") % {"name": obj.name}
 
     def items(self, obj):
-        public_cases = (
-            Case.objects.with_access(VISITOR)
-            .filter(decision_visible=True)
-            .exclude(decision="")
-            .select_related("body__partnership")
-            .order_by("order")
-        )
         return (
             Meeting.objects.with_minutes_published()
             .filter(body__partnership=obj)
             .select_related("body__partnership", "minutes")
-            .prefetch_related(Prefetch("cases", queryset=public_cases, to_attr="public_decisions"))
             .order_by("-start")[:50]
         )
 
@@ -151,13 +144,21 @@ class MinutesFeed(Feed):
         }
 
     def item_description(self, item):
-        lines = [
-            f"{case.label} {case.shown_title}: {case.decision}"
-            if case.number
-            else f"{case.title}: {case.decision}"
-            for case in item.public_decisions
-        ]
-        return "\n\n".join(lines) or _("Minutes published.")
+        """The decisions as the visitor's record has them, with their corrections marked."""
+        record = protocol_record(VISITOR, item)
+        blocks = []
+        for entry in record.entries:
+            if not entry.decision:
+                continue
+            title = f"{entry.label} {entry.title}".strip()
+            if entry.exemption:
+                title += f" ({entry.exemption})"
+            block = f"{title}: {entry.decision}"
+            block += "".join(f"\n{correction}" for correction in entry.corrections)
+            blocks.append(block)
+        blocks += [str(correction) for correction in record.corrections]
+        blocks += [str(c) for section in record.sections for c in section.corrections]
+        return "\n\n".join(blocks) or _("Minutes published.")
 
     def item_link(self, item):
         return item.get_absolute_url()
@@ -171,4 +172,9 @@ class MinutesFeed(Feed):
         return item.minutes.published_at
 
     def item_updateddate(self, item):
-        return item.minutes.published_at
+        """A correction after publication makes the entry new again."""
+        latest = item.minutes.amendments.order_by("-at").values_list("at", flat=True).first()
+        case_latest = (
+            Amendment.objects.filter(case__meeting=item).order_by("-at").values_list("at", flat=True).first()
+        )
+        return max(filter(None, [item.minutes.published_at, latest, case_latest]))

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from governance.models import Body, PatientGroup
 
-from .models import Attendance, Case, Minutes
+from .models import Attendance, Case, Meeting, Minutes
 from .services import EXEMPTION_BASES
 
 DECISION_MAX_LENGTH = 20_000
@@ -158,8 +158,93 @@ class AttendanceRowForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-    text = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 20}))
+    """The minutes' own parts beside the free sections: the next meeting."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    next_meeting = forms.ModelChoiceField(
+        label=_("Next meeting"),
+        queryset=Meeting.objects.none(),
+        required=False,
+        help_text=_("A planned meeting of the body. It is named publicly only once its notice is issued."),
+    )
+    next_meeting_date = forms.DateField(
+        label=_("Date of the next meeting"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("When the next meeting is not planned yet."),
+    )
+    next_meeting_text = forms.CharField(label=_("About the next meeting"), max_length=500, required=False)
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["next_meeting"].queryset = Meeting.objects.filter(
+            body_id=meeting.body_id, start__gt=meeting.start
+        ).order_by("start")
+
+
+class MinutesEditForms:
+    """The minutes form with the free sections, and what they ask `minutes_update` to change."""
+
+    def __init__(self, meeting, minutes, data=None):
+        if data is None:
+            initial = {"version": minutes.version if minutes else 0}
+            if minutes is not None:
+                initial |= {
+                    "next_meeting": minutes.next_meeting_id,
+                    "next_meeting_date": minutes.next_meeting_date,
+                    "next_meeting_text": minutes.next_meeting_text,
+                }
+            sections = [
+                {"heading": s.heading, "text": s.text} for s in (minutes.sections.all() if minutes else [])
+            ]
+            self.form = MinutesForm(initial=initial, meeting=meeting)
+            self.formset = SectionFormSet(initial=sections, prefix="sections")
+        else:
+            self.form = MinutesForm(data, meeting=meeting)
+            self.formset = SectionFormSet(data, prefix="sections")
+
+    def is_valid(self) -> bool:
+        return self.form.is_valid() & self.formset.is_valid()
+
+    def changes(self) -> dict:
+        """Keyword arguments for services.minutes_update (without minutes/meeting and by)."""
+        data = dict(self.form.cleaned_data)
+        data["expected_version"] = data.pop("version")
+        data["next_meeting_text"] = data.get("next_meeting_text") or ""
+        data["sections"] = [
+            {"heading": f.cleaned_data.get("heading", ""), "text": f.cleaned_data.get("text", "")}
+            for f in self.formset.forms
+            if f.cleaned_data
+            and not f.cleaned_data.get("DELETE")
+            and (f.cleaned_data.get("heading") or f.cleaned_data.get("text"))
+        ]
+        return data
+
+
+class CaseNotesForm(forms.Form):
+    """A case's part of the minutes beside its decision: the discussion note, the public decision."""
+
+    case = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    discussion = forms.CharField(
+        label=_("Discussion"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    public_decision = forms.CharField(
+        label=_("Decision (public version)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_(
+            "For an exempt case: an anonymised decision the public may read. Leave empty to withhold it."
+        ),
+    )
+
+
+class SectionAmendForm(forms.Form):
+    """A correction of a free section of approved minutes, with its reason."""
+
+    section = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=500)
 
 
 class ApproveForm(forms.Form):

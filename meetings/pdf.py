@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,13 +19,24 @@ from documents.pdf import MEMBER, PUBLIC, RESTRICTED, PdfDocument, base_context,
 from governance.models import Membership
 from governance.templatetags.portal import meeting_date
 
-from .models import Attendance, Case, FollowUp, Meeting, Minutes, Recusal, Reservation
+from . import permissions
+from .models import Attachment, Case, Meeting, Recusal, Reservation
+from .record import protocol_record
+
+
+def _with_attachment_access(cases, user):
+    """Annotate `reads_exempt_attachment`: the user may read this case's exempt attachments
+    (the page's rule, permissions.attachment_readable_q), in the same query."""
+    readable = Attachment.objects.filter(
+        permissions.attachment_readable_q(user), case=OuterRef("pk"), exempt=True
+    )
+    return cases.annotate(reads_exempt_attachment=Exists(readable))
 
 
 def _case_queryset(user):
     """Cases with everything a paper or decision shows, and per-row access annotations."""
     return (
-        Case.objects.with_access(user)
+        _with_attachment_access(Case.objects.with_access(user), user)
         .select_related("body__partnership", "meeting__body__partnership")
         .prefetch_related(
             "sections",
@@ -38,15 +49,17 @@ def _case_queryset(user):
 
 
 def _mark_listed_attachments(cases) -> None:
-    """Which attachment titles a paper shows: the same for everyone who gets the document.
+    """Which attachment titles a paper shows: the same rule as the pages (DOMAIN.md).
 
-    A document is stored per audience (public or member), not per user, so an attachment's title
-    shows when its case's content does and neither the attachment nor only its case is exempt;
-    an exempt attachment of a public case is listed as exempt, with its basis, for all readers.
+    An exempt attachment's title shows to those who may read it (members of the body, the
+    secretariat), on the page and in the PDF alike; everyone else gets "Vedlegg unntatt
+    offentlighet, <hjemmel>". A document that shows one is stored for the member audience only.
     """
     for case in cases:
         for attachment in case.attachments.all():
-            attachment.readable = case.content_visible and (case.exempt or not attachment.exempt)
+            attachment.readable = bool(case.content_visible) and (
+                not attachment.exempt or case.exempt or bool(case.reads_exempt_attachment)
+            )
 
 
 def _cases_for(user, meeting: Meeting) -> list[Case]:
@@ -59,7 +72,7 @@ def _audience(cases, *, published: bool) -> str:
     """Public unless the user reads exempt content here; restricted before publication."""
     if not published:
         return RESTRICTED
-    if any(case.exempt and case.content_visible for case in cases):
+    if any(case.exempt and case.content_visible or case.reads_exempt_attachment for case in cases):
         return MEMBER
     return PUBLIC
 
@@ -71,16 +84,24 @@ class _Access:
     pk: int
     exempt: bool
     content_visible: bool
+    reads_exempt_attachment: bool
 
 
 def _access_of(cases) -> tuple:
-    """What of the cases the user reads: the cases whose content is visible."""
-    return (tuple(sorted(case.pk for case in cases if case.content_visible)),)
+    """What of the cases the user reads: cases whose content, and whose exempt attachments, show."""
+    return (
+        tuple(sorted(case.pk for case in cases if case.content_visible)),
+        tuple(sorted(case.pk for case in cases if case.reads_exempt_attachment)),
+    )
 
 
 def _access_rows(user, **filters) -> list[_Access]:
     """One small query: the access flags of the cases, with the same rules as the document."""
-    rows = Case.objects.with_access(user).filter(**filters).values_list("pk", "exempt", "content_visible")
+    rows = (
+        _with_attachment_access(Case.objects.with_access(user), user)
+        .filter(**filters)
+        .values_list("pk", "exempt", "content_visible", "reads_exempt_attachment")
+    )
     return [_Access(*row) for row in rows]
 
 
@@ -143,60 +164,15 @@ def render_notice_pdf(meeting: Meeting, user=None) -> bytes:
 # ---------------------------------------------------------------------------
 
 
-def attendance_groups(meeting: Meeting) -> dict:
-    rows = meeting.attendances.select_related("person", "on_behalf_of", "substitute_for").order_by(
-        "order", "pk"
-    )
-    groups = {"present": [], "absent": [], "substitutes": [], "guests": [], "referents": []}
-    guest_roles = {Attendance.Role.GUEST, Attendance.Role.SPEAKER, Attendance.Role.FACILITATOR}
-    for row in rows:
-        if row.is_referent:
-            groups["referents"].append(row)
-        if row.status != Attendance.Status.PRESENT:
-            groups["absent"].append(row)
-        elif row.role == Attendance.Role.SUBSTITUTE or row.substitute_for_id:
-            groups["substitutes"].append(row)
-        elif row.role in guest_roles:
-            groups["guests"].append(row)
-        elif not row.is_referent or row.role != Attendance.Role.SECRETARY:
-            groups["present"].append(row)
-    return groups
-
-
-def _next_meeting(meeting: Meeting, user):
-    """The next meeting of the body the user may see (a planned one only for its leaders and
-    the secretariat, so the protocol's version depends on it)."""
-    later = Meeting.objects.visible_to(user).filter(body_id=meeting.body_id, start__gt=meeting.start)
-    return later.order_by("start")
-
-
 def protocol_html(meeting: Meeting, user) -> tuple[str, tuple]:
-    cases = _cases_for(user, meeting)
-    readable = {case.pk for case in cases if case.content_visible}
-    follow_ups = [
-        follow_up
-        for follow_up in FollowUp.objects.filter(meeting=meeting)
-        .select_related("responsible_person", "case__body__partnership")
-        .order_by("order", "pk")
-        if follow_up.case_id is None or follow_up.case_id in readable
-    ]
-    minutes = (
-        Minutes.objects.filter(meeting=meeting).select_related("approved_in_case__body__partnership").first()
-    )
-    next_meeting = _next_meeting(meeting, user).first()
+    """The protocol from the record (meetings/record.py), the same read as the page's."""
+    record = protocol_record(user, meeting)
+    cases = _access_rows(user, meeting=meeting)  # the protocol lists no attachments; same flags
     context = base_context(
         partnership=meeting.body.partnership,
         title=_("Minutes: %(body)s, %(date)s") % {"body": meeting.body.name, "date": meeting_date(meeting)},
-    ) | {
-        "meeting": meeting,
-        "cases": cases,
-        "attendance": attendance_groups(meeting),
-        "follow_ups": follow_ups,
-        "minutes": minutes,
-        "next_meeting": next_meeting,
-    }
-    access = (*_access_of(cases), next_meeting.pk if next_meeting else None)
-    seen = (_audience(cases, published=meeting.minutes_are_public), access)
+    ) | {"meeting": meeting, "record": record, "minutes": record.minutes}
+    seen = (_audience(cases, published=meeting.minutes_are_public), _access_of(cases))
     return render_to_string("meetings/pdf/protocol.html", context), seen
 
 
@@ -206,7 +182,7 @@ def protocol_document(meeting: Meeting, user) -> PdfDocument:
         kind="protocol",
         pk=meeting.pk,
         audience=_audience(rows, published=meeting.minutes_are_public),
-        access=(*_access_of(rows), _next_meeting(meeting, user).values_list("pk", flat=True).first()),
+        access=_access_of(rows),
         filename=f"protokoll-{meeting.body.slug}-{timezone.localtime(meeting.start):%Y-%m-%d}.pdf",
         build=functools.partial(protocol_html, meeting, user),
     )

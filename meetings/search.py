@@ -13,13 +13,14 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import BooleanField, F, OuterRef, Q, Subquery, TextField, Value, When
 from django.db.models import Case as Conditional
-from django.db.models import F, OuterRef, Subquery, TextField, Value, When
 from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Attachment, Case, CaseSection, Minutes
+from . import permissions
+from .models import Attachment, Case, CaseSection, Minutes, MinutesSection
 
 MAX_HITS = 50
 SNIPPET_RADIUS = 90
@@ -41,12 +42,14 @@ def uses_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _sections_text():
-    """All section text of a case as one string (a correlated subquery)."""
+def _sections_text(model=None, owner="case", text=None):
+    """All section text of a case (or minutes) as one string (a correlated subquery)."""
+    model = model or CaseSection
+    text = text if text is not None else F("text")
     if uses_postgres():
         from django.contrib.postgres.aggregates import StringAgg
 
-        aggregate = StringAgg("text", delimiter=" ")
+        aggregate = StringAgg(text, delimiter=" ")
     else:
         from django.db.models import Aggregate
 
@@ -55,10 +58,10 @@ def _sections_text():
             template = "%(function)s(%(expressions)s, ' ')"
             output_field = TextField()
 
-        aggregate = GroupConcat("text")
+        aggregate = GroupConcat(text)
     return Subquery(
-        CaseSection.objects.filter(case=OuterRef("pk"))
-        .values("case")
+        model.objects.filter(**{owner: OuterRef("pk")})
+        .values(owner)
         .annotate(all_text=aggregate)
         .values("all_text")[:1],
         output_field=TextField(),
@@ -75,6 +78,13 @@ def _case_documents(user):
     cases = (
         Case.objects.visible_to(user)
         .with_access(user)
+        .annotate(
+            public_decision_visible=Conditional(
+                When(permissions.minutes_visible_q(user, "meeting__") & Q(exempt=True), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
         .select_related("body__partnership", "meeting__body__partnership")
     )
     if not uses_postgres():
@@ -92,32 +102,49 @@ def _case_documents(user):
         Coalesce(_sections_text(), Value(""), output_field=TextField()),
         space,
         Conditional(
-            When(decision_visible=True, then=F("decision")), default=Value(""), output_field=TextField()
+            When(
+                decision_visible=True,
+                then=Concat(F("discussion"), space, F("decision"), output_field=TextField()),
+            ),
+            default=Value(""),
+            output_field=TextField(),
         ),
         output_field=TextField(),
     )
+    public = Conditional(
+        When(
+            public_decision_visible=True,
+            then=Concat(F("public_title"), space, F("public_decision"), output_field=TextField()),
+        ),
+        default=F("public_title"),
+        output_field=TextField(),
+    )
     return cases.annotate(
-        document=Conditional(
-            When(content_visible=True, then=full), default=F("public_title"), output_field=TextField()
-        )
+        document=Conditional(When(content_visible=True, then=full), default=public, output_field=TextField())
     )
 
 
 def case_document(case) -> str:
     """The same document as the SQL expression above, for the SQLite fallback."""
     if not case.content_visible:
+        if case.public_decision_visible and case.public_decision:
+            return f"{case.public_title} {case.public_decision}"
         return case.public_title
     parts = [case.title, case.agenda_title, case.origin, case.proposal]
     parts += [section.text for section in case.sections.all()]
     if case.decision_visible:
-        parts.append(case.decision)
+        parts += [case.discussion, case.decision]
     return " ".join(part for part in parts if part)
 
 
 def _minutes_documents(user):
+    """The minutes' own text, their free sections; the cases' parts are found as cases."""
+    sections = _sections_text(
+        MinutesSection, "minutes", Concat(F("heading"), Value(" "), F("text"), output_field=TextField())
+    )
     return (
         Minutes.objects.visible_to(user)
-        .annotate(document=F("text"))
+        .annotate(document=Coalesce(sections, Value(""), output_field=TextField()))
         .select_related("meeting__body__partnership")
     )
 

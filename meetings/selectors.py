@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from governance.models import Body, Membership
 
-from . import permissions
+from . import permissions, record
 from .models import Attachment, Attendance, Case, FollowUp, Meeting
 
 CASE_PAPER_RELATIONS = (
@@ -64,19 +64,13 @@ def mark_readable_attachments(user, cases):
             attachment.readable = permissions.can_read_attachment(user, attachment)
 
 
-def protocol(user, meeting):
-    """Attendance and follow-ups, only for those who may read the minutes."""
-    attendances = list(
-        Attendance.objects.filter(meeting=meeting)
-        .select_related("person", "on_behalf_of", "substitute_for")
-        .order_by("order", "pk")
-    )
-    follow_ups = list(
-        FollowUp.objects.filter(meeting=meeting)
-        .select_related("responsible_person", "closed_by_case__body__partnership")
-        .order_by("order", "pk")
-    )
-    return attendances, follow_ups
+def meeting_record(user, meeting, cases):
+    """The meeting's record for `user` (meetings/record.py), each agenda case given its entry."""
+    result = record.protocol_record(user, meeting)
+    entries = result.entries_by_pk
+    for case in cases:
+        case.entry = entries.get(case.pk)
+    return result
 
 
 def case_page(user, *, partnership, body, year, number, prefetch=()) -> Case:
@@ -94,6 +88,7 @@ def case_page(user, *, partnership, body, year, number, prefetch=()) -> Case:
         .get(body__partnership__slug=partnership, body__slug=body, year=year, number=number)
     )
     mark_readable_attachments(user, [case])
+    case.entry = record.case_record(user, case)
     return case
 
 

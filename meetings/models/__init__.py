@@ -8,7 +8,7 @@ so the chain FSU → SSU → Partnerskapsmøtet can be followed both ways.
 from .approval import MinutesApprovalAnswer
 from .case import Attachment, Case, CaseSection, Recusal, Reservation, attachment_upload_to
 from .meeting import Attendance, Meeting
-from .record import Amendment, FollowUp, Minutes
+from .record import Amendment, FollowUp, Minutes, MinutesSection
 
 __all__ = [
     "Amendment",
@@ -20,6 +20,7 @@ __all__ = [
     "Meeting",
     "Minutes",
     "MinutesApprovalAnswer",
+    "MinutesSection",
     "Recusal",
     "Reservation",
     "attachment_upload_to",

@@ -97,7 +97,19 @@ class Case(models.Model):
     proposal_kind = models.CharField(
         _("kind of proposal"), max_length=30, choices=ProposalKind.choices, blank=True
     )
+    discussion = models.TextField(
+        _("discussion note"),
+        blank=True,
+        help_text=_("What was said in the meeting (Drøfting / Saksopplysninger i møtet)."),
+    )
     decision = models.TextField(_("decision"), blank=True)
+    public_decision = models.TextField(
+        _("public version of the decision"),
+        blank=True,
+        help_text=_(
+            "For an exempt case: an anonymised decision the public may read. Leave empty to withhold it."
+        ),
+    )
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     exempt = models.BooleanField(_("exempt from public access"), default=False)
     exemption_basis = models.CharField(

@@ -1,6 +1,7 @@
 """What the meeting recorded beyond its cases: minutes, follow-up points, corrections."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -26,7 +27,25 @@ class Minutes(models.Model):
     meeting = models.OneToOneField(
         Meeting, on_delete=models.CASCADE, related_name="minutes", verbose_name=_("meeting")
     )
-    text = models.TextField(_("text"), blank=True)
+    # SET_NULL: the record keeps its date and text if the planned meeting is removed.
+    next_meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        related_name="announced_in_minutes",
+        null=True,
+        blank=True,
+        verbose_name=_("next meeting"),
+        help_text=_("A planned meeting of the same body."),
+    )
+    next_meeting_date = models.DateField(
+        _("date of the next meeting"), null=True, blank=True, help_text=_("When it is not planned yet.")
+    )
+    next_meeting_text = models.CharField(
+        _("about the next meeting"),
+        max_length=500,
+        blank=True,
+        help_text=_("For example “Definere formål og ta et overordnet strategisk blikk sammen”."),
+    )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     approval_method = models.CharField(
         _("approved how"), max_length=20, choices=ApprovalMethod.choices, blank=True
@@ -61,6 +80,41 @@ class Minutes(models.Model):
 
     def __str__(self):
         return str(_("Minutes of %(meeting)s") % {"meeting": self.meeting})
+
+    def clean(self):
+        if not (self.next_meeting_id and self.meeting_id):
+            return
+        if self.next_meeting.body_id != self.meeting.body_id or self.next_meeting_id == self.meeting_id:
+            raise ValidationError(
+                {"next_meeting": _("The next meeting is another meeting of the same body.")}
+            )
+
+
+class MinutesSection(models.Model):
+    """A free section of a referat with its heading: Formål, Utfordringer, Mulighetsrom …"""
+
+    # CASCADE: sections are part of their minutes.
+    minutes = models.ForeignKey(
+        Minutes, on_delete=models.CASCADE, related_name="sections", verbose_name=_("minutes")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    heading = models.CharField(_("heading"), max_length=300, blank=True)
+    text = models.TextField(
+        _("text"), blank=True, help_text=_("Paragraphs, lists with “-” or “1.”, **bold**.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("minutes section")
+        verbose_name_plural = _("minutes sections")
+        ordering = ["minutes", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["minutes", "order"], name="minutes_section_unique_order"),
+        ]
+
+    def __str__(self):
+        return self.heading or str(_("Section %(order)s") % {"order": self.order})
 
 
 class FollowUp(models.Model):
@@ -151,6 +205,15 @@ class Amendment(models.Model):
         null=True,
         blank=True,
         verbose_name=_("minutes"),
+    )
+    # SET_NULL: the correction stays on record if the corrected section is later removed.
+    section = models.ForeignKey(
+        MinutesSection,
+        on_delete=models.SET_NULL,
+        related_name="amendments",
+        null=True,
+        blank=True,
+        verbose_name=_("minutes section"),
     )
     field = models.CharField(_("field"), max_length=100)
     old_value = models.TextField(_("old value"), blank=True)

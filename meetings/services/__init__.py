@@ -38,6 +38,7 @@ from .common import (
     EXEMPTION_BASES,
     MEETING_EDITABLE_FIELDS,
     MINUTES_AMENDABLE_FIELDS,
+    SECTION_AMENDABLE_FIELDS,
     STANDING_CLOSING,
     STANDING_OPENING,
     ConcurrentEditError,
@@ -47,10 +48,9 @@ from .common import (
 from .lifecycle import meeting_cancel, meeting_create, meeting_issue_notice, meeting_mark_held, meeting_update
 from .minutes import (
     amend,
+    case_record_notes,
     minutes_approve,
-    minutes_build_draft,
     minutes_publish,
-    minutes_text_for,
     minutes_update,
 )
 from .proposals import proposal_return, proposal_submit
@@ -71,6 +71,7 @@ __all__ = [
     "EXEMPTION_BASES",
     "MEETING_EDITABLE_FIELDS",
     "MINUTES_AMENDABLE_FIELDS",
+    "SECTION_AMENDABLE_FIELDS",
     "STANDING_CLOSING",
     "STANDING_OPENING",
     "ConcurrentEditError",
@@ -86,6 +87,7 @@ __all__ = [
     "case_follow_up",
     "case_from_follow_up",
     "case_record_decision",
+    "case_record_notes",
     "case_remove",
     "case_take_in_proposal",
     "case_update",
@@ -99,10 +101,8 @@ __all__ = [
     "meeting_mark_held",
     "meeting_update",
     "minutes_approve",
-    "minutes_build_draft",
     "minutes_publish",
     "minutes_record_answer",
-    "minutes_text_for",
     "minutes_update",
     "partnership_people",
     "proposal_return",

@@ -30,6 +30,7 @@ from .common import (
     _set_agenda_order,
     _validated,
     changed_after_notice,
+    replace_sections,
 )
 
 OPEN_FOLLOW_UP_STATUSES = (FollowUp.Status.OPEN, FollowUp.Status.IN_PROGRESS)
@@ -206,36 +207,16 @@ def case_update(
 
 
 def _replace_sections(case: Case, sections: list[dict], *, by, reason: str) -> None:
-    """Make the case's sections exactly `sections`, in order, changing rows in place.
-
-    Like the agenda order, the kept rows first move out of the way of the unique
-    (case, order) in an UPDATE that does not outlive the transaction; each section that
-    changes is then saved with history; one whose heading and text stay the same only gets
-    its position back, without a history row.
-    """
-    existing = list(case.sections.order_by("order", "pk"))
-    wanted = [
-        {"heading": (s.get("heading") or "").strip(), "text": (s.get("text") or "").strip()} for s in sections
-    ]
-    for section in existing[len(wanted) :]:
-        delete_with_history(section, reason=reason, by=by)
-    existing = existing[: len(wanted)]
-    offset = max([s.order for s in existing] + [len(wanted)]) + 1
-    for index, section in enumerate(existing):
-        CaseSection.objects.filter(pk=section.pk).update(order=offset + index)
-    for index, data in enumerate(wanted):
-        if index < len(existing):
-            section = existing[index]
-            if section.heading == data["heading"] and section.text == data["text"]:
-                CaseSection.objects.filter(pk=section.pk).update(order=index + 1)
-                continue
-        else:
-            section = CaseSection(case=case)
-        section.order = index + 1
-        section.heading = data["heading"]
-        section.text = data["text"]
-        _validated(section, exclude=["case"])
-        save_with_history(section, reason=reason, by=by)
+    """Make the case's sections exactly `sections`, in order (see `replace_sections`)."""
+    replace_sections(
+        list(case.sections.order_by("order", "pk")),
+        sections,
+        model=CaseSection,
+        new=lambda: CaseSection(case=case),
+        exclude=["case"],
+        by=by,
+        reason=reason,
+    )
 
 
 def agenda_reorder(*, meeting: Meeting, case_ids: list[int], by) -> None:

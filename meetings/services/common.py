@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.history import save_with_history
+from governance.history import delete_with_history, save_with_history
 from governance.models import Body
 
 from .. import lifecycle
@@ -63,8 +63,9 @@ CASE_EDITABLE_FIELDS = frozenset(
     }
 )
 # Fields a correction (amend) may change on a locked case, and on approved minutes.
-CASE_AMENDABLE_FIELDS = CASE_EDITABLE_FIELDS | {"decision", "outcome"}
-MINUTES_AMENDABLE_FIELDS = frozenset({"text"})
+CASE_AMENDABLE_FIELDS = CASE_EDITABLE_FIELDS | {"decision", "outcome", "discussion", "public_decision"}
+MINUTES_AMENDABLE_FIELDS = frozenset({"next_meeting", "next_meeting_date", "next_meeting_text"})
+SECTION_AMENDABLE_FIELDS = frozenset({"heading", "text"})
 MEETING_EDITABLE_FIELDS = frozenset(
     {
         "title",
@@ -256,3 +257,35 @@ def _place_on_agenda(meeting: Meeting, case: Case, *, by, reason: str) -> None:
         position -= 1
     agenda.insert(position, case)
     _set_agenda_order(meeting, agenda, by=by, reason=reason)
+
+
+def replace_sections(existing: list, sections: list[dict], *, model, new, exclude, by, reason: str) -> None:
+    """Make a paper's or minutes' headed sections exactly `sections`, in order, changing rows in place.
+
+    Like the agenda order, the kept rows first move out of the way of the unique (owner, order)
+    in an UPDATE that does not outlive the transaction; each section that changes is then saved
+    with history; one whose heading and text stay the same only gets its position back, without
+    a history row.
+    """
+    wanted = [
+        {"heading": (s.get("heading") or "").strip(), "text": (s.get("text") or "").strip()} for s in sections
+    ]
+    for section in existing[len(wanted) :]:
+        delete_with_history(section, reason=reason, by=by)
+    existing = existing[: len(wanted)]
+    offset = max([s.order for s in existing] + [len(wanted)]) + 1
+    for index, section in enumerate(existing):
+        model.objects.filter(pk=section.pk).update(order=offset + index)
+    for index, data in enumerate(wanted):
+        if index < len(existing):
+            section = existing[index]
+            if section.heading == data["heading"] and section.text == data["text"]:
+                model.objects.filter(pk=section.pk).update(order=index + 1)
+                continue
+        else:
+            section = new()
+        section.order = index + 1
+        section.heading = data["heading"]
+        section.text = data["text"]
+        _validated(section, exclude=exclude)
+        save_with_history(section, reason=reason, by=by)

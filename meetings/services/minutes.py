@@ -1,4 +1,4 @@
-"""Minutes: the draft text from what was recorded, editing, approval, publication, corrections.
+"""Minutes: their own parts (free sections, the next meeting), editing, approval, publication, corrections.
 
 Approval and publication are lifecycle transitions (`lifecycle.check`); once the minutes are
 approved the meeting is locked and only `amend`, with a reason, changes a case or the minutes.
@@ -13,146 +13,128 @@ from django.utils.translation import gettext as _
 
 from governance import permissions
 from governance.history import save_with_history
-from governance.templatetags.portal import meeting_when  # the portal's one meeting-time formatter
 
 from .. import lifecycle
-from ..models import Amendment, Attendance, Case, Meeting, Minutes
+from ..models import Amendment, Case, Meeting, Minutes, MinutesSection
 from .common import (
     CASE_AMENDABLE_FIELDS,
     MINUTES_AMENDABLE_FIELDS,
+    SECTION_AMENDABLE_FIELDS,
     _cancelled_error,
     _minutes_locked_error,
+    _refuse_if_case_locked,
     _refuse_stale,
     _validated,
+    replace_sections,
 )
 
-
-def _person_line(attendance: Attendance) -> str:
-    parts = [attendance.person.name]
-    detail = ", ".join(p for p in [attendance.title, str(attendance.on_behalf_of or "")] if p)
-    if detail:
-        parts.append(f"({detail})")
-    if attendance.substitute_for_id:
-        parts.append(_("substitute for %(name)s") % {"name": attendance.substitute_for.name})
-    return " ".join(parts)
+_UNSET = object()
 
 
-def minutes_text_for(meeting: Meeting) -> str:
-    """The draft minutes in bokmål from what was recorded, in the case-text conventions."""
-    attendances = list(
-        meeting.attendances.select_related("person", "on_behalf_of", "substitute_for").order_by("order", "pk")
-    )
-    cases = list(
-        meeting.cases.select_related("body__partnership")
-        .prefetch_related("reservations__party", "reservations__person", "recusals__person")
-        .order_by("order", "pk")
-    )
-    follow_ups = list(meeting.follow_ups.select_related("responsible_person").order_by("order", "pk"))
-    blocks: list[str] = []
+def _minutes_for_update(meeting: Meeting, expected_version: int) -> Minutes:
+    """The meeting's minutes, locked; created on the first save (expected version 0).
 
-    present = [
-        a for a in attendances if a.status == Attendance.Status.PRESENT and a.role != Attendance.Role.GUEST
-    ]
-    guests = [
-        a for a in attendances if a.status == Attendance.Status.PRESENT and a.role == Attendance.Role.GUEST
-    ]
-    absent = [a for a in attendances if a.status != Attendance.Status.PRESENT]
-    referents = [a for a in attendances if a.is_referent]
-    for heading, group in (
-        (_("Present"), present),
-        (_("Guests"), guests),
-        (_("Absent"), absent),
-    ):
-        if group:
-            blocks.append(f"**{heading}:**\n" + "\n".join(f"- {_person_line(a)}" for a in group))
-    if referents:
-        blocks.append(
-            _("Minutes taken by: %(names)s") % {"names": ", ".join(a.person.name for a in referents)}
-        )
-
-    for case in cases:
-        lines = [f"**{case.label} {case.title}**".replace("** ", "**")]
-        if case.outcome:
-            lines.append(_("Outcome: %(outcome)s") % {"outcome": case.get_outcome_display()})
-        block = "\n".join(lines)
-        if case.decision:
-            block += "\n\n" + _("Decision:") + "\n" + case.decision.strip()
-        for reservation in case.reservations.all():
-            who = reservation.party or reservation.person
-            block += "\n\n" + _("Reservation entered in the minutes by %(who)s: %(text)s") % {
-                "who": who,
-                "text": reservation.text,
-            }
-        recused = list(case.recusals.all())
-        if recused:
-            block += "\n\n" + _("Recused: %(names)s") % {
-                "names": ", ".join(
-                    f"{r.person.name} ({r.reason})" if r.reason else r.person.name for r in recused
-                )
-            }
-        blocks.append(block)
-
-    if follow_ups:
-        items = []
-        for point in follow_ups:
-            item = f"- {point.title + ': ' if point.title else ''}{point.what.strip()}"
-            who = point.responsible or (point.responsible_person.name if point.responsible_person_id else "")
-            if who:
-                item += " – " + _("responsible: %(who)s") % {"who": who}
-            if point.due:
-                item += " – " + _("due %(date)s") % {"date": f"{point.due:%d.%m.%Y}"}
-            items.append(item)
-        blocks.append(f"**{_('Follow-up points')}:**\n" + "\n".join(items))
-
-    following = (
-        Meeting.objects.filter(body_id=meeting.body_id, start__gt=meeting.start, cancelled_at__isnull=True)
-        .order_by("start")
-        .first()
-    )
-    if following is not None:
-        where = f", {following.place}" if following.place else ""
-        blocks.append(
-            _("Next meeting: %(when)s%(where)s") % {"when": meeting_when(following), "where": where}
-        )
-    return "\n\n".join(blocks) + "\n"
-
-
-def minutes_build_draft(*, meeting: Meeting, by) -> Minutes:
-    """Create or refresh the draft minutes from the recorded attendance, decisions and follow-ups."""
-    permissions.require_manage(by, meeting.body.partnership)
-    with transaction.atomic():
-        fresh_meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        minutes = Minutes.objects.select_for_update().filter(meeting=fresh_meeting).first()
-        if minutes is not None and minutes.approved_at is not None or lifecycle.is_locked(fresh_meeting):
-            raise _minutes_locked_error()
-        if lifecycle.is_cancelled(fresh_meeting):
-            raise _cancelled_error()
-        if not lifecycle.notice_is_issued(fresh_meeting):
-            raise ValidationError(_("Draft minutes can be made once the notice of the meeting is issued."))
-        if minutes is None:
-            minutes = Minutes(meeting=fresh_meeting)
-            reason = _("Draft minutes built")
-        else:
-            minutes.version += 1
-            reason = _("Draft minutes rebuilt from what was recorded")
-        minutes.text = minutes_text_for(fresh_meeting)
-        _validated(minutes)
-        save_with_history(minutes, reason=reason, by=by)
+    Minutes are derived from what was recorded, so there is nothing to build: they exist once
+    something of their own (free sections, the next meeting) is saved.
+    """
+    fresh_meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if lifecycle.is_cancelled(fresh_meeting):
+        raise _cancelled_error()
+    if lifecycle.is_locked(fresh_meeting):
+        raise _minutes_locked_error()
+    if not lifecycle.notice_is_issued(fresh_meeting):
+        raise ValidationError(_("Minutes can be written once the notice of the meeting is issued."))
+    minutes = Minutes.objects.select_for_update(of=("self",)).filter(meeting=fresh_meeting).first()
+    if minutes is None:
+        if expected_version:
+            raise ValidationError(_("The minutes were removed after you opened them."))
+        return Minutes(meeting=fresh_meeting, version=0)
+    if minutes.approved_at is not None:
+        raise _minutes_locked_error()
+    _refuse_stale(minutes, expected_version)
     return minutes
 
 
-def minutes_update(*, minutes: Minutes, text: str, by, expected_version: int, reason: str = "") -> Minutes:
-    permissions.require_manage(by, minutes.meeting.body.partnership)
+def minutes_update(
+    *,
+    by,
+    expected_version: int,
+    minutes: Minutes | None = None,
+    meeting: Meeting | None = None,
+    sections: list[dict] | None = None,
+    next_meeting=_UNSET,
+    next_meeting_date=_UNSET,
+    next_meeting_text=_UNSET,
+    reason: str = "",
+) -> Minutes:
+    """Save the draft minutes' own parts: free sections (in order) and the next meeting.
+
+    Give `minutes`, or `meeting` with `expected_version=0` to create them on this first save.
+    A save from an older version is refused (ConcurrentEditError) and saves nothing.
+    """
+    meeting = minutes.meeting if minutes is not None else meeting
+    permissions.require_manage(by, meeting.body.partnership)
+    reason = reason or _("Draft minutes edited")
     with transaction.atomic():
-        fresh = Minutes.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=minutes.pk)
-        if fresh.approved_at is not None or lifecycle.is_locked(fresh.meeting):
-            raise _minutes_locked_error()
-        _refuse_stale(fresh, expected_version)
-        fresh.text = text
+        fresh = _minutes_for_update(meeting, expected_version)
+        created = fresh.pk is None
+        for name, value in (
+            ("next_meeting", next_meeting),
+            ("next_meeting_date", next_meeting_date),
+            ("next_meeting_text", next_meeting_text),
+        ):
+            if value is not _UNSET:
+                setattr(fresh, name, value if value is not None or name != "next_meeting_text" else "")
         fresh.version += 1
         _validated(fresh)
-        save_with_history(fresh, reason=reason or _("Draft minutes edited"), by=by)
+        save_with_history(fresh, reason=_("Minutes started") if created else reason, by=by)
+        if sections is not None:
+            replace_sections(
+                list(fresh.sections.order_by("order", "pk")),
+                sections,
+                model=MinutesSection,
+                new=lambda: MinutesSection(minutes=fresh),
+                exclude=["minutes"],
+                by=by,
+                reason=reason,
+            )
     return fresh
+
+
+def case_record_notes(
+    *,
+    case: Case,
+    by,
+    expected_version: int,
+    discussion: str | None = None,
+    public_decision: str | None = None,
+) -> Case:
+    """A case's part of the minutes beside its decision: the discussion note ("Drøfting") and, for
+    an exempt case, the public (anonymised) version of its decision. After approval: `amend`."""
+    permissions.require_manage(by, case.body.partnership)
+    with transaction.atomic():
+        fresh = Case.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=case.pk)
+        _refuse_if_case_locked(fresh)
+        if fresh.meeting is None or not lifecycle.notice_is_issued(fresh.meeting):
+            raise ValidationError(_("A decision can be recorded once the notice of the meeting is issued."))
+        _refuse_stale(fresh, expected_version)
+        if discussion is not None:
+            fresh.discussion = discussion.strip()
+        if public_decision is not None:
+            fresh.public_decision = public_decision.strip()
+        fresh.version += 1
+        _validated(fresh)
+        save_with_history(fresh, reason=_("Decision recorded"), by=by)
+    return fresh
+
+
+def _has_content(minutes: Minutes, meeting: Meeting) -> bool:
+    """Something is recorded: a free section, attendance, or a case's outcome or decision."""
+    return (
+        minutes.sections.exclude(text="", heading="").exists()
+        or meeting.attendances.exists()
+        or meeting.cases.exclude(decision="", outcome="").exists()
+    )
 
 
 def minutes_approve(
@@ -168,7 +150,7 @@ def minutes_approve(
         if fresh.approved_at is not None or lifecycle.is_locked(meeting):
             raise ValidationError(_("The minutes are already approved."))
         transition = lifecycle.check(meeting, "approve_minutes")
-        if not fresh.text.strip():
+        if not _has_content(fresh, meeting):
             raise ValidationError(_("The minutes are empty."))
         if approved_in_case is not None and approved_in_case.body_id != meeting.body_id:
             raise ValidationError(_("The minutes are approved in a case of the same body."))
@@ -205,14 +187,34 @@ def minutes_publish(*, minutes: Minutes, by) -> Minutes:
     return fresh
 
 
-def amend(*, obj: Case | Minutes, by, reason: str, **fields):
-    """Correct a locked case or approved minutes: one Amendment per changed field, with the reason."""
+def _amend_target(obj):
+    """(partnership, allowed fields, model, the minutes the Amendment row belongs to)."""
     if isinstance(obj, Case):
-        partnership, allowed, model = obj.body.partnership, CASE_AMENDABLE_FIELDS, Case
-    elif isinstance(obj, Minutes):
-        partnership, allowed, model = obj.meeting.body.partnership, MINUTES_AMENDABLE_FIELDS, Minutes
-    else:
-        raise TypeError("amend() corrects a Case or Minutes")
+        return obj.body.partnership, CASE_AMENDABLE_FIELDS, Case
+    if isinstance(obj, Minutes):
+        return obj.meeting.body.partnership, MINUTES_AMENDABLE_FIELDS, Minutes
+    if isinstance(obj, MinutesSection):
+        return obj.minutes.meeting.body.partnership, SECTION_AMENDABLE_FIELDS, MinutesSection
+    raise TypeError("amend() corrects a Case, Minutes or a MinutesSection")
+
+
+def _amendment(fresh, model, *, name, old, new, reason, user) -> Amendment:
+    return Amendment(
+        case=fresh if model is Case else None,
+        minutes=fresh if model is Minutes else (fresh.minutes if model is MinutesSection else None),
+        section=fresh if model is MinutesSection else None,
+        field=name,
+        old_value="" if old is None else str(old),
+        new_value="" if new is None else str(new),
+        reason=reason,
+        by=user,
+    )
+
+
+def amend(*, obj: Case | Minutes | MinutesSection, by, reason: str, **fields):
+    """Correct a locked case, approved minutes or one of their sections: one Amendment per
+    changed field, with the reason; the minutes' version grows, so the protocol is a new version."""
+    partnership, allowed, model = _amend_target(obj)
     permissions.require_manage(by, partnership)
     unknown = set(fields) - allowed
     if unknown:
@@ -220,6 +222,7 @@ def amend(*, obj: Case | Minutes, by, reason: str, **fields):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Give a reason for the correction.")})
+    history_reason = _("Correction: %(reason)s") % {"reason": reason}
     with transaction.atomic():
         fresh = model.objects.select_for_update().get(pk=obj.pk)
         changes = []
@@ -230,20 +233,15 @@ def amend(*, obj: Case | Minutes, by, reason: str, **fields):
                 setattr(fresh, name, value)
         if not changes:
             raise ValidationError(_("The correction changes nothing."))
-        fresh.version += 1
+        counted = fresh.minutes if model is MinutesSection else fresh
+        counted.version += 1
         _validated(fresh)
-        save_with_history(fresh, reason=_("Correction: %(reason)s") % {"reason": reason}, by=by)
+        if counted is not fresh:
+            save_with_history(counted, reason=history_reason, by=by)
+        save_with_history(fresh, reason=history_reason, by=by)
         user = by if getattr(by, "is_authenticated", False) else None
         for name, old, new in changes:
-            amendment = Amendment(
-                case=fresh if model is Case else None,
-                minutes=fresh if model is Minutes else None,
-                field=name,
-                old_value="" if old is None else str(old),
-                new_value="" if new is None else str(new),
-                reason=reason,
-                by=user,
-            )
+            amendment = _amendment(fresh, model, name=name, old=old, new=new, reason=reason, user=user)
             _validated(amendment)
-            save_with_history(amendment, reason=_("Correction: %(reason)s") % {"reason": reason}, by=by)
+            save_with_history(amendment, reason=history_reason, by=by)
     return fresh

@@ -25,15 +25,17 @@ from ..forms import (
     AttachmentForm,
     CancelMeetingForm,
     CaseEditForms,
+    CaseNotesForm,
     DecisionForm,
     FollowUpCaseForm,
     MeetingForm,
-    MinutesForm,
+    MinutesEditForms,
     NewCaseForm,
     ReturnProposalForm,
+    SectionAmendForm,
     decision_initial,
 )
-from ..models import Attendance, Case, Meeting, Minutes
+from ..models import Attendance, Case, Meeting, Minutes, MinutesSection
 
 
 def _meeting(partnership, pk) -> Meeting:
@@ -415,33 +417,51 @@ def attendance(request, partnership, pk):
     )
 
 
-def _build(request, meeting, forms):
-    services.minutes_build_draft(meeting=meeting, by=request.user)
-    return _to_minutes(request, meeting, _("A draft is built from what was recorded."))
-
-
 def _save(request, meeting, forms):
-    forms["form"] = form = MinutesForm(request.POST)
-    if not form.is_valid():
+    forms["edit"] = edit = MinutesEditForms(meeting, forms["minutes"], request.POST)
+    if not edit.is_valid():
         return None
+    target = {"minutes": forms["minutes"]} if forms["minutes"] else {"meeting": meeting}
     try:
-        services.minutes_update(
-            minutes=forms["minutes"],
-            text=form.cleaned_data["text"],
-            expected_version=form.cleaned_data["version"],
-            by=request.user,
-        )
+        services.minutes_update(**target, **edit.changes(), by=request.user)
     except services.ConcurrentEditError as error:
         forms["conflict"] = {"messages": _errors(error), "current": error.current}
         return None
     return _to_minutes(request, meeting, _("The minutes are saved."))
 
 
+def _case_notes(request, meeting, forms):
+    form = CaseNotesForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(_("The case was not found. Reload the page and try again."), code="bad_case")
+    data = form.cleaned_data
+    case = get_object_or_404(Case, pk=data["case"], meeting=meeting)
+    services.case_record_notes(
+        case=case,
+        discussion=data["discussion"],
+        public_decision=data["public_decision"] if case.exempt else None,
+        expected_version=data["version"],
+        by=request.user,
+    )
+    return _to_minutes(request, meeting, _("The minutes are saved."))
+
+
+def _amend_section(request, meeting, forms):
+    form = SectionAmendForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(_("Give a reason for the correction."))
+    section = get_object_or_404(MinutesSection, pk=form.cleaned_data["section"], minutes=forms["minutes"])
+    data = form.cleaned_data
+    services.amend(obj=section, text=data["text"], reason=data["reason"], by=request.user)
+    return _to_minutes(request, meeting, _("The correction is recorded with its reason."))
+
+
 def _approve(request, meeting, forms):
     form = ApproveForm(request.POST)
     if not form.is_valid():
         return None
-    services.minutes_approve(minutes=forms["minutes"], method=form.cleaned_data["method"], by=request.user)
+    record = forms["minutes"] or services.minutes_update(meeting=meeting, expected_version=0, by=request.user)
+    services.minutes_approve(minutes=record, method=form.cleaned_data["method"], by=request.user)
     return _to_minutes(request, meeting, _("The minutes are approved; decisions and minutes are now locked."))
 
 
@@ -455,9 +475,9 @@ def _to_minutes(request, meeting, success: str):
     return redirect("manage:minutes", meeting.body.partnership.slug, meeting.pk)
 
 
-# Building needs no minutes yet; the other actions act on the minutes there are.
-MINUTES_ACTIONS = {"build": _build}
-MINUTES_RECORD_ACTIONS = {"save": _save, "approve": _approve, "publish": _publish}
+# Saving creates the minutes on first use; the other actions act on the minutes there are.
+MINUTES_ACTIONS = {"save": _save, "approve": _approve, "case_notes": _case_notes}
+MINUTES_RECORD_ACTIONS = {"publish": _publish, "amend_section": _amend_section}
 
 
 @secretariat_required
@@ -465,13 +485,14 @@ MINUTES_RECORD_ACTIONS = {"save": _save, "approve": _approve, "publish": _publis
 def minutes(request, partnership, pk):
     meeting = _meeting(partnership, pk)
     record = Minutes.objects.filter(meeting=meeting).first()
-    state = {"minutes": record, "form": None, "conflict": None}
+    state = {"minutes": record, "edit": None, "conflict": None}
     if request.method == "POST":
         actions = {**MINUTES_ACTIONS, **(MINUTES_RECORD_ACTIONS if record is not None else {})}
         response = _dispatch(request, meeting, state, actions)
         if response is not None:
             return response
-    if record is not None and state["form"] is None:
-        state["form"] = MinutesForm(initial={"version": record.version, "text": record.text})
+    if state["edit"] is None:
+        state["edit"] = MinutesEditForms(meeting, record)
     context = {"partnership": partnership, "meeting": meeting, "approve_form": ApproveForm()}
+    context["cases"] = meeting.cases.select_related("body__partnership").order_by("order", "pk")
     return render(request, "meetings/manage/minutes.html", {**context, **state})

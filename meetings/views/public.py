@@ -27,19 +27,18 @@ def meeting_detail(request, partnership, body, day):
         meeting = selectors.meeting_on(user, partnership=partnership, body=body, day=_parse_day(day))
     except Meeting.DoesNotExist:
         raise Http404 from None
-    minutes_visible = permissions.can_view_minutes(user, meeting)
+    cases = selectors.agenda(user, meeting)
+    record = selectors.meeting_record(user, meeting, cases)
     context = {
         "partnership": meeting.body.partnership,
         "body": meeting.body,
         "meeting": meeting,
-        "cases": selectors.agenda(user, meeting),
-        "minutes_visible": minutes_visible,
+        "cases": cases,
+        "record": record,
+        "minutes_visible": record.visible,
         "private_details": permissions.can_view_meeting_private_details(user, meeting),
         "is_programme": meeting.body.kind == Body.Kind.DIALOGUE_MEETING,
     }
-    if minutes_visible:
-        context["minutes"] = getattr(meeting, "minutes", None)
-        context["attendances"], context["follow_ups"] = selectors.protocol(user, meeting)
     return render(request, "meetings/meeting.html", context)
 
 

@@ -19,6 +19,9 @@ from meetings.models import (
     FollowUp,
     Meeting,
     Minutes,
+    MinutesSection,
+    Recusal,
+    Reservation,
 )
 
 from .base import DEMO_PASSWORD, DEMO_USERS, OSLO, Registry, _aware, _check_fields, _fields, _save, _text
@@ -203,7 +206,9 @@ CASE_FIELDS = {
     "archive_reference",
     "proposal",
     "proposal_kind",
+    "discussion",
     "decision",
+    "public_decision",
     "outcome",
     "exempt",
     "exemption_basis",
@@ -212,7 +217,12 @@ CASE_FIELDS = {
 
 def load_case(row: dict[str, Any], meeting: Meeting, registry: Registry) -> Case:
     """A case (or programme item) on a meeting's agenda, with its sections and attachments."""
-    _check_fields(row, CASE_FIELDS | {"key", "previous", "patient_groups", "sections", "attachments"}, "sak")
+    _check_fields(
+        row,
+        CASE_FIELDS
+        | {"key", "previous", "patient_groups", "sections", "attachments", "reservations", "recusals"},
+        "sak",
+    )
     case = Case(body=meeting.body, meeting=meeting, **_fields(row, CASE_FIELDS))
     if case.year is None:
         case.year = meeting_year(meeting)
@@ -229,7 +239,29 @@ def load_case(row: dict[str, Any], meeting: Meeting, registry: Registry) -> Case
         names = {"title", "exempt", "exemption_basis"}
         _check_fields(attachment, names, "vedlegg")
         _save(Attachment(case=case, order=order, **_fields(attachment, names)))
+    load_reservations_and_recusals(row, case, registry)
     return case
+
+
+def load_reservations_and_recusals(row: dict[str, Any], case: Case, registry: Registry) -> None:
+    """Protokolltilførsler (by a party, optionally a person) and inhabilitet (a person, why)."""
+    for reservation in row.get("reservations", []):
+        _check_fields(reservation, {"party", "person", "text"}, "protokolltilførsel")
+        _save(
+            Reservation(
+                case=case,
+                text=reservation["text"],
+                party=registry.get("organisations", reservation["party"]) if "party" in reservation else None,
+                person=registry.get("people", reservation["person"]) if "person" in reservation else None,
+            )
+        )
+    for recusal in row.get("recusals", []):
+        _check_fields(recusal, {"person", "reason"}, "inhabilitet")
+        _save(
+            Recusal(
+                case=case, person=registry.get("people", recusal["person"]), reason=recusal.get("reason", "")
+            )
+        )
 
 
 ATTENDANCE_FIELDS = {"title", "status", "role", "is_referent", "note"}
@@ -266,16 +298,29 @@ def load_follow_ups(rows: list[dict[str, Any]], meeting: Meeting, registry: Regi
 
 
 def load_minutes(row: dict[str, Any], meeting: Meeting, registry: Registry) -> Minutes:
+    """The minutes' own parts: approval, free sections in order, and the next meeting."""
+    names = {"approval_method", "next_meeting_date", "next_meeting_text"}
     _check_fields(
-        row, {"text", "approved_at", "approval_method", "approved_in_case", "published_at"}, "referat"
+        row,
+        names
+        | {"approved_at", "approved_in_case", "published_at", "sections", "next_meeting", "approved_now"},
+        "referat",
     )
-    minutes = Minutes(meeting=meeting, **_fields(row, {"text", "approval_method"}))
+    minutes = Minutes(meeting=meeting, **_fields(row, names))
     for name in ("approved_at", "published_at"):
         if name in row:
             setattr(minutes, name, _aware(row[name]))
+    if row.get("approved_now"):  # a demo meeting relative to today: approved and published now
+        minutes.approved_at = minutes.published_at = registry.now
     if "approved_in_case" in row:
         minutes.approved_in_case = registry.get("cases", row["approved_in_case"])
-    return _save(minutes)
+    if "next_meeting" in row:
+        minutes.next_meeting = registry.get("meetings", row["next_meeting"])
+    _save(minutes)
+    for order, section in enumerate(row.get("sections", []), start=1):
+        _check_fields(section, {"heading", "text"}, "referatavsnitt")
+        _save(MinutesSection(minutes=minutes, order=order, **_fields(section, {"heading", "text"})))
+    return minutes
 
 
 ACTION_PLAN_FIELDS = {

@@ -109,10 +109,13 @@ def test_secretariat_journey(member_with_email, browser):
     visitor.goto(public_url)
     assert "ny gjennomgang av avvikene" not in visitor.content()  # not public before the minutes
 
-    # 7. Minutes: draft from what was recorded, approve, publish.
+    # 7. Minutes: the record is read from what was recorded; write a free section, approve, publish.
     staff.goto(base + f"/forvaltning/troms-ofoten/moter/{meeting.pk}/referat/")
-    staff.click("button[value=build]")
-    assert "ny gjennomgang av avvikene" in staff.locator("textarea[name=text]").input_value()
+    staff.fill("input[name=sections-0-heading]", "Merknader")
+    staff.fill("textarea[name=sections-0-text]", "Møtet gikk etter planen.")
+    staff.click("button[value=save]")
+    expect(staff.locator(".messages")).to_contain_text("Referatet er lagret.")
+    expect(staff.locator("textarea[name=sections-0-text]")).to_have_value("Møtet gikk etter planen.")
     staff.select_option("select[name=method]", value="email_round")
     staff.click("button[value=approve]")
     staff.click("button[value=publish]")
@@ -120,6 +123,7 @@ def test_secretariat_journey(member_with_email, browser):
     assert meeting.status == Meeting.Status.MINUTES_PUBLISHED
     visitor.goto(public_url)
     assert "ny gjennomgang av avvikene" in visitor.content()
+    assert "Møtet gikk etter planen." in visitor.content()
     assert "HEMMELIG-TEKST" not in visitor.content()
 
     # Locked: the decision form is gone; a correction needs a reason.

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from meetings.models import Attachment, Case, Meeting, Minutes
+from meetings.models import Attachment, Case, Meeting, Minutes, MinutesSection
 
 TZ = timezone.get_fixed_timezone(60)
 
@@ -26,14 +26,18 @@ def case(meeting, *, order=None, number=None, **kwargs) -> Case:
     return Case.objects.create(body=meeting.body, meeting=meeting, order=order, number=number, **kwargs)
 
 
-def minutes(meeting, *, approved=False, published=False, **kwargs) -> Minutes:
+def minutes(meeting, *, approved=False, published=False, text="", **kwargs) -> Minutes:
+    """Minutes; `text` becomes their one free section, as the migration moved the old text."""
     now = timezone.now()
     if approved or published:
         kwargs.setdefault("approved_at", now)
         kwargs.setdefault("approval_method", Minutes.ApprovalMethod.EMAIL_ROUND)
     if published:
         kwargs.setdefault("published_at", now)
-    return Minutes.objects.create(meeting=meeting, **kwargs)
+    record = Minutes.objects.create(meeting=meeting, **kwargs)
+    if text:
+        MinutesSection.objects.create(minutes=record, order=1, text=text)
+    return record
 
 
 def attachment(case, **kwargs) -> Attachment:

@@ -116,7 +116,7 @@ def test_minutes_are_approved_before_they_are_published(world):
     from meetings.models import Minutes
 
     meeting = mf.meeting(world.body, status=Meeting.Status.HELD)
-    minutes = Minutes(meeting=meeting, text="Referat", published_at=timezone.now())
+    minutes = Minutes(meeting=meeting, published_at=timezone.now())
     assert_refused(minutes, "Et referat må godkjennes før det publiseres.")
 
 

@@ -32,7 +32,9 @@ MARKER = "KONFIDENSIELT-DEMO"
 
 
 def exempt_meeting_kwargs():
-    return {"partnership": TO, "body": "fsu-bu", "date": timezone.localdate() + dt.timedelta(days=14)}
+    """The demo meeting with the exempt case: held, its minutes published."""
+    meeting = Case.objects.get(exempt=True).meeting
+    return {"partnership": TO, "body": "fsu-bu", "date": timezone.localtime(meeting.start).date()}
 
 
 def get(persona, name, **kwargs):
@@ -54,6 +56,8 @@ def docs(module_demo_data, django_db_blocker):
             "case": ("visitor", "pdf:case", {"partnership": TO, "body": "fsu-bu", "year": 2023, "number": 8}),
             "exempt_public": ("visitor", "pdf:notice", exempt_meeting_kwargs()),
             "exempt_member": ("member", "pdf:notice", exempt_meeting_kwargs()),
+            "exempt_protocol_public": ("visitor", "pdf:protocol", exempt_meeting_kwargs()),
+            "exempt_protocol_member": ("member", "pdf:protocol", exempt_meeting_kwargs()),
         }
         result = {}
         for key, (persona, name, kwargs) in fetch.items():
@@ -142,6 +146,30 @@ def test_exempt_content_only_in_the_members_pdf(docs):
     assert member_response["Cache-Control"].startswith("private")
 
 
+def test_published_protocol_with_an_exempt_case(docs):
+    """The visitor's protocol: number, public title, basis and public decision; the member's: all."""
+    public_response, public = docs["exempt_protocol_public"]
+    member_response, member = docs["exempt_protocol_member"]
+    public_text, member_text = pdftools.text(public), pdftools.text(member)
+    exempt = Case.objects.get(exempt=True)
+    assert MARKER.casefold() not in public_text
+    flat = " ".join(public_text.split())
+    assert f"sak {exempt.case_number} henvendelse om samhandling rundt enkeltpasient (demo)" in flat
+    assert "unntatt offentlighet, offl. § 13 jf. fvl. § 13" in flat
+    assert " ".join(exempt.public_decision.casefold().split()) in flat
+    for text in (
+        exempt.discussion,
+        exempt.decision,
+        exempt.reservations.get().text,
+        exempt.recusals.get().reason,
+    ):
+        assert " ".join(text.casefold().split()[:4]) in " ".join(member_text.split()), text
+    assert flat.count("innkalling og dagsorden er godkjent (demo)") == 1  # no copy beside the record
+    assert "utkast" not in flat and public_response["Cache-Control"].startswith("public")
+    assert member_response["Cache-Control"].startswith("private")
+    pdftools.assert_archival(public, title_part="Møteprotokoll: Faglig samarbeidsutvalg for barn og unge")
+
+
 def test_public_pdf_never_served_from_the_members_file(docs):
     """After a member fetched the member version, a visitor still gets the public one."""
     response = get("visitor", "pdf:notice", **exempt_meeting_kwargs())
@@ -217,11 +245,7 @@ def test_an_edited_section_is_served_in_a_new_file(docs):
 def test_public_and_member_files_are_apart(docs):
     public, member = docs["exempt_public"][0]["ETag"], docs["exempt_member"][0]["ETag"]
     assert public.startswith('"public-') and member.startswith('"member-')
-    meeting_dir = next(
-        path
-        for path in (documents.pdf_cache_root() / "notice").iterdir()
-        if any(name.name.startswith("member-") for name in path.iterdir())
-    )
+    meeting_dir = documents.pdf_cache_root() / "notice" / str(Case.objects.get(exempt=True).meeting_id)
     names = {path.name for path in meeting_dir.iterdir()}
     assert public.strip('"') + ".pdf" in names and member.strip('"') + ".pdf" in names
 

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from governance.models import Membership
 from meetings import selectors, services
 from meetings.models import Amendment, Case, Meeting, Minutes
+from meetings.record import protocol_record
 from tests.governance import factories as gf
 from tests.meetings.helpers import OTHERS, PDF, START, _agenda, _planned
 
@@ -117,31 +118,54 @@ def _held_meeting_with_minutes(world, staff):
         due=dt.date(2023, 12, 1),
         by=staff,
     )
-    minutes = services.minutes_build_draft(meeting=meeting, by=staff)
+    minutes = services.minutes_update(
+        meeting=meeting,
+        sections=[{"heading": "Formål", "text": "Samordne tilbudet."}],
+        next_meeting_date=dt.date(2023, 11, 9),
+        next_meeting_text="Planen følges opp",
+        expected_version=0,
+        by=staff,
+    )
     return meeting, case, minutes
 
 
-def test_draft_minutes_from_what_was_recorded(world, staff):
+def test_the_record_is_read_from_what_was_recorded(world, staff):
+    """No copy: attendance, decision, reservation, recusal, follow-up and sections come from their rows."""
     meeting, case, minutes = _held_meeting_with_minutes(world, staff)
-    text = minutes.text
-    assert "**Møtt:**\n- Leader" in text
-    assert f"**Sak {case.case_number} Palliasjon**" in text
-    assert (
-        "Vedtak i konsensus" in text.replace("vedtak i konsensus", "Vedtak i konsensus")
-        or "konsensus" in text
+    record = protocol_record(staff, meeting)
+    assert record.is_draft and record.visible
+    assert [a.person.name for a in record.attendance["present"]] == ["Leader", "Member", "Referent"]
+    assert [a.person.name for a in record.attendance["referents"]] == ["Referent"]
+    entry = record.entries_by_pk[case.pk]
+    assert (entry.title, entry.outcome, entry.decision) == (
+        "Palliasjon",
+        "konsensusvedtak",
+        "1. FSU BU støtter planen.",
     )
-    assert "1. FSU BU støtter planen." in text
-    assert "Narvik kommune" in text and "forbehold om finansiering" in text
-    assert "Member (Ansatt i prosjektet)" in text
-    assert "- Lage plan for overganger – ansvarlig: FSU BU – frist 01.12.2023" in text
-    assert "Referent: Referent" in text
+    assert [(r.party.name, r.text) for r in entry.reservations] == [
+        ("Narvik kommune", "Narvik tar forbehold om finansiering.")
+    ]
+    assert [(r.person.name, r.reason) for r in entry.recusals] == [("Member", "Ansatt i prosjektet")]
+    assert [(f.what, f.responsible, f.due) for f in record.follow_ups] == [
+        ("Lage plan for overganger", "FSU BU", dt.date(2023, 12, 1))
+    ]
+    assert [(s.heading, s.text) for s in record.sections] == [("Formål", "Samordne tilbudet.")]
+    shown = record.next_meeting
+    assert (shown.meeting, shown.date, shown.text) == (None, dt.date(2023, 11, 9), "Planen følges opp")
+    # A later change of the decision shows at once: nothing was copied.
+    services.case_record_decision(case=case, outcome=Case.Outcome.CONSENSUS, decision="1. Endret.", by=staff)
+    assert protocol_record(staff, meeting).entries_by_pk[case.pk].decision == "1. Endret."
 
 
 def test_locking_after_approval_and_amendments(world, staff):
     meeting, case, minutes = _held_meeting_with_minutes(world, staff)
     minutes = services.minutes_update(
-        minutes=minutes, text=minutes.text + "\nTillegg.", expected_version=1, by=staff
+        minutes=minutes,
+        sections=[{"heading": "Formål", "text": "Samordne tilbudet."}, {"heading": "", "text": "Tillegg."}],
+        expected_version=1,
+        by=staff,
     )
+    assert [(s.order, s.text) for s in minutes.sections.all()] == [(1, "Samordne tilbudet."), (2, "Tillegg.")]
     minutes = services.minutes_approve(minutes=minutes, method=Minutes.ApprovalMethod.EMAIL_ROUND, by=staff)
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.MINUTES_APPROVED
@@ -153,15 +177,20 @@ def test_locking_after_approval_and_amendments(world, staff):
         services.case_record_decision(case=case, outcome=Case.Outcome.POSTPONED, by=staff)
     with pytest.raises(services.LockedError):
         services.minutes_update(
-            minutes=minutes, text="Stille endring", expected_version=minutes.version, by=staff
+            minutes=minutes,
+            sections=[{"heading": "", "text": "Stille endring"}],
+            expected_version=minutes.version,
+            by=staff,
         )
     with pytest.raises(services.LockedError):
-        services.minutes_build_draft(meeting=meeting, by=staff)
+        services.minutes_update(meeting=meeting, next_meeting_text="Stille", expected_version=0, by=staff)
     with pytest.raises(services.LockedError):
         services.case_remove(case=case, by=staff)
     case.refresh_from_db()
     minutes.refresh_from_db()
-    assert case.decision == "1. FSU BU støtter planen." and "Stille endring" not in minutes.text
+    assert case.decision == "1. FSU BU støtter planen."
+    assert not minutes.sections.filter(text__contains="Stille").exists()
+    assert minutes.next_meeting_text == "Planen følges opp"
 
     with pytest.raises(ValidationError, match="Oppgi en begrunnelse for rettelsen."):
         services.amend(obj=case, decision="1. Rettet.", reason="  ", by=staff)
@@ -182,8 +211,20 @@ def test_locking_after_approval_and_amendments(world, staff):
     record = amended.history.latest()
     assert record.history_change_reason == "Rettelse: Skrivefeil" and record.history_user == staff
 
-    services.amend(obj=minutes, text=minutes.text + "\nRettet navn.", reason="Feil navn", by=staff)
-    assert Amendment.objects.filter(minutes=minutes, field="text").exists()
+    section = minutes.sections.get(order=2)
+    version = Minutes.objects.get(pk=minutes.pk).version
+    services.amend(obj=section, text="Tillegg. Rettet navn.", reason="Feil navn", by=staff)
+    correction = Amendment.objects.get(section=section)
+    assert (correction.minutes, correction.field, correction.old_value, correction.new_value) == (
+        minutes,
+        "text",
+        "Tillegg.",
+        "Tillegg. Rettet navn.",
+    )
+    assert Minutes.objects.get(pk=minutes.pk).version == version + 1
+    services.amend(obj=minutes, next_meeting_text="Planen følges opp i november", reason="Dato", by=staff)
+    assert Amendment.objects.filter(minutes=minutes, field="next_meeting_text", section=None).exists()
+    minutes.refresh_from_db()
 
     published = services.minutes_publish(minutes=minutes, by=staff)
     meeting.refresh_from_db()
@@ -196,11 +237,17 @@ def test_publish_needs_approval_and_minutes_concurrency(world, staff):
     meeting, case, minutes = _held_meeting_with_minutes(world, staff)
     with pytest.raises(ValidationError, match="må godkjennes før det publiseres"):
         services.minutes_publish(minutes=minutes, by=staff)
-    services.minutes_update(minutes=minutes, text="Versjon A", expected_version=1, by=staff)
+    section_a = [{"heading": "Formål", "text": "Versjon A"}]
+    services.minutes_update(minutes=minutes, sections=section_a, expected_version=1, by=staff)
     with pytest.raises(services.ConcurrentEditError, match="Referatet er endret av"):
-        services.minutes_update(minutes=minutes, text="Versjon B", expected_version=1, by=staff)
+        services.minutes_update(
+            minutes=minutes, sections=[{"heading": "", "text": "Versjon B"}], expected_version=1, by=staff
+        )
+    with pytest.raises(services.ConcurrentEditError, match="Referatet er endret av"):
+        services.minutes_update(meeting=meeting, next_meeting_text="Ny", expected_version=0, by=staff)
     minutes.refresh_from_db()
-    assert minutes.text == "Versjon A"
+    assert [(s.heading, s.text) for s in minutes.sections.all()] == [("Formål", "Versjon A")]
+    assert minutes.version == 2 and minutes.next_meeting_text == "Planen følges opp"
 
 
 def test_decision_needs_the_notice(world, staff):
@@ -230,7 +277,7 @@ def _families(world, staff):
     held = _planned(world, staff, start=START + dt.timedelta(days=40))
     held_case = services.case_create(meeting=held, title="Holdt", by=staff)
     services.meeting_issue_notice(meeting=held, by=staff)
-    minutes = Minutes.objects.create(meeting=held, text="Utkast")
+    minutes = Minutes.objects.create(meeting=held)
     proposed = Case.objects.create(
         body=world.body, year=2023, title="Forslag", intake_status=Case.IntakeStatus.PROPOSED
     )
@@ -248,9 +295,9 @@ def _families(world, staff):
         ),
         "attendance": lambda by: services.attendance_record(meeting=held, rows=[], by=by),
         "follow_up": lambda by: services.follow_up_add(meeting=held, what="X", by=by),
-        "minutes_draft": lambda by: services.minutes_build_draft(meeting=held, by=by),
+        "minutes_start": lambda by: services.minutes_update(meeting=held, expected_version=0, by=by),
         "minutes_update": lambda by: services.minutes_update(
-            minutes=minutes, text="X", expected_version=1, by=by
+            minutes=minutes, sections=[{"heading": "", "text": "X"}], expected_version=1, by=by
         ),
         "minutes_approve": lambda by: services.minutes_approve(minutes=minutes, method="email_round", by=by),
         "amend": lambda by: services.amend(obj=held_case, decision="X", reason="Y", by=by),

@@ -7,9 +7,11 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
 
 from meetings import lifecycle, services
 from meetings.models import Case, Meeting
+from meetings.record import NextMeeting, protocol_record
 from tests.meetings import factories as mf
 from tests.meetings.helpers import START, _planned
 
@@ -312,9 +314,27 @@ def test_agenda_move_swaps_neighbours_with_history(world, staff):
         services.agenda_move(meeting=meeting, case=other.cases.first(), direction="down", by=staff)
 
 
-def test_draft_minutes_name_the_next_meeting_as_the_page_does(world, staff):
+def test_the_record_names_the_next_meeting_only_once_it_is_public(world, staff, client):
+    """A draft meeting is never named: the record falls back to the date and text, else unknown."""
     meeting = _planned(world, staff)
     services.meeting_issue_notice(meeting=meeting, by=staff)
-    _planned(world, staff, start=START + dt.timedelta(days=7), place="UNN Narvik")
-    minutes = services.minutes_build_draft(meeting=meeting, by=staff)
-    assert "Neste møte: 21. september 2023 kl. 11.00–13.00, UNN Narvik" in minutes.text
+    following = _planned(world, staff, start=START + dt.timedelta(days=7), place="UNN Narvik")
+    minutes = services.minutes_update(meeting=meeting, next_meeting=following, expected_version=0, by=staff)
+    assert protocol_record(staff, meeting).next_meeting == NextMeeting()  # a draft: "ikke fastsatt"
+    minutes = services.minutes_update(
+        minutes=minutes,
+        next_meeting=following,
+        next_meeting_date=dt.date(2023, 9, 21),
+        next_meeting_text="Oppfølging av planen",
+        expected_version=minutes.version,
+        by=staff,
+    )
+    shown = protocol_record(staff, meeting).next_meeting
+    assert (shown.meeting, shown.date, shown.text) == (None, dt.date(2023, 9, 21), "Oppfølging av planen")
+    services.meeting_issue_notice(meeting=following, by=staff)
+    following.refresh_from_db()
+    assert protocol_record(staff, meeting).next_meeting.meeting == following
+    html = render_to_string(
+        "meetings/_next_meeting.html", {"next": protocol_record(staff, meeting).next_meeting}
+    )
+    assert "21. september 2023 kl. 11.00–13.00, UNN Narvik" in html

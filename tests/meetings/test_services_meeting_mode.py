@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 
 from governance.models import Membership, Organisation, Person
-from meetings import parties, services
+from meetings import parties, record, services
 from meetings.models import Attendance, Case, Meeting
 from tests.governance import factories as gf
 from tests.meetings import factories as mf
@@ -216,3 +216,26 @@ def test_a_guest_is_matched_only_among_the_partnerships_people(world, staff, hel
     # A member of one of the partnership's bodies is found by name too.
     member = world.people["other_member"]
     assert services.guest_for(held.body.partnership, name=member.name, by=staff, reason="x") == member
+
+
+def test_the_protocol_says_which_party_was_missing_at_a_consensus(world, staff, held, parties_world):
+    """The record (page, PDF) derives the sentence from attendance; nothing is stored beside it."""
+    _attend(held, staff, parties_world, doctor=FORFALL, vagan=PRESENT, narvik=PRESENT, user=PRESENT)
+    case = held.cases.get()
+    services.case_record_decision(
+        case=case, outcome=Case.Outcome.CONSENSUS, decision="Vedtak", confirm_missing_parties=True, by=staff
+    )
+    note = "Vedtatt i konsensus; Nordlandssykehuset HF var ikke til stede."
+    (entry,) = record.protocol_record(staff, held).entries
+    assert entry.consensus_note == note
+    assert record.case_record(staff, case).consensus_note == note
+    # A party that comes after all: the sentence goes, since it is read from the attendance.
+    _attend(held, staff, parties_world, doctor=PRESENT, vagan=PRESENT, narvik=PRESENT, user=PRESENT)
+    (entry,) = record.protocol_record(staff, held).entries
+    assert entry.consensus_note == ""
+    # Not a consensus: no sentence, even with a party missing.
+    _attend(held, staff, parties_world, doctor=FORFALL, vagan=PRESENT, narvik=PRESENT, user=PRESENT)
+    case.refresh_from_db()
+    services.case_record_decision(case=case, outcome=Case.Outcome.POSTPONED, by=staff)
+    (entry,) = record.protocol_record(staff, held).entries
+    assert entry.consensus_note == ""

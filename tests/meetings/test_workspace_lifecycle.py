@@ -9,13 +9,14 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
 
 from governance.models import Person
 from meetings import services
-from meetings.models import Attendance, Meeting
+from meetings.models import Attendance, Meeting, Minutes
 from tests.meetings import factories as mf
 from tests.meetings.helpers import START, _planned
 
@@ -250,12 +251,78 @@ def test_a_guest_name_of_200_characters_is_fine(world, staff, issued):
     assert issued.attendances.get().person.name == "y" * 200
 
 
-@pytest.mark.parametrize("action", [None, "save", "approve", "publish", "burn", "\x00"])
+@pytest.mark.parametrize("action", [None, "build", "publish", "burn", "\x00"])
 def test_minutes_page_refuses_bad_actions_politely(secretariat_client, issued, action):
-    # No minutes yet: only "build" means anything; the rest is an unknown action, not a 500.
+    # No minutes yet: "save" (and "approve") make them; the rest is an unknown action, not a 500.
     url = reverse("manage:minutes", args=[issued.body.partnership.slug, issued.pk])
     response = secretariat_client.post(url, {} if action is None else {"action": action})
     assert response.status_code == 302
     assert _messages(response) == ["Ukjent handling. Last inn siden på nytt og prøv igjen."]
-    response = secretariat_client.post(url, {"action": "build"})
-    assert response.status_code == 302 and issued.minutes.text
+    assert not Minutes.objects.filter(meeting=issued).exists()
+    form = {
+        "action": "save",
+        "version": "0",
+        "sections-TOTAL_FORMS": "2",
+        "sections-INITIAL_FORMS": "0",
+        "sections-0-heading": "Formål",
+        "sections-0-text": "Bli kjent.",
+        "sections-1-heading": "",
+        "sections-1-text": "",
+        "next_meeting_date": "2023-09-27",
+        "next_meeting_text": "Definere formål",
+    }
+    response = secretariat_client.post(url, form)
+    assert response.status_code == 302 and _messages(response)[-1] == "Referatet er lagret."
+    minutes = Minutes.objects.get(meeting=issued)
+    assert [(s.order, s.heading, s.text) for s in minutes.sections.all()] == [(1, "Formål", "Bli kjent.")]
+    assert (minutes.next_meeting_date, minutes.next_meeting_text) == (dt.date(2023, 9, 27), "Definere formål")
+    # A second save from the page as first opened (version 0) is refused and keeps the first.
+    response = secretariat_client.post(url, {**form, "sections-0-text": "Annet"})
+    assert response.status_code == 200 and "Referatet er endret av" in response.content.decode()
+    assert minutes.sections.get().text == "Bli kjent."
+
+
+def test_minutes_page_records_case_notes_and_corrects_a_section(secretariat_client, issued, staff):
+    """The discussion note and an exempt case's public decision, then a section corrected with a reason."""
+    url = reverse("manage:minutes", args=[issued.body.partnership.slug, issued.pk])
+    case = issued.cases.order_by("order").first()
+    services.case_update(
+        case=case,
+        expected_version=case.version,
+        exempt=True,
+        exemption_basis="offl. § 13",
+        public_title="Sak",
+        by=staff,
+    )
+    case.refresh_from_db()
+    form = {"action": "case_notes", "case": case.pk, "version": case.version}
+    response = secretariat_client.post(
+        url, {**form, "discussion": "Drøftet kort.", "public_decision": "Anonymisert vedtak."}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.discussion, case.public_decision) == ("Drøftet kort.", "Anonymisert vedtak.")
+    # From the page as first opened (an older version): refused, nothing lost.
+    secretariat_client.post(url, {**form, "discussion": "Overskrevet"})
+    case.refresh_from_db()
+    assert case.discussion == "Drøftet kort."
+
+    minutes = services.minutes_update(
+        meeting=issued,
+        sections=[{"heading": "Merknader", "text": "Feil navn."}],
+        expected_version=0,
+        by=staff,
+    )
+    services.meeting_mark_held(meeting=issued, by=staff)
+    services.minutes_approve(minutes=minutes, method=Minutes.ApprovalMethod.SIGNED, by=staff)
+    section = minutes.sections.get()
+    edit = {"action": "amend_section", "section": section.pk, "text": "Riktig navn."}
+    secretariat_client.post(url, {**edit, "reason": ""})
+    section.refresh_from_db()
+    assert section.text == "Feil navn."
+    response = secretariat_client.post(url, {**edit, "reason": "Feil navn i referatet"})
+    assert response.status_code == 302
+    section.refresh_from_db()
+    assert section.text == "Riktig navn." and section.amendments.get().reason == "Feil navn i referatet"
+    page = secretariat_client.get(issued.get_absolute_url()).content.decode()
+    assert f"Rettet {timezone.localdate():%d.%m.%Y}: Feil navn i referatet" in page

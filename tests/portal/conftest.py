@@ -21,7 +21,8 @@ def demo_data(db):
     call_command("load_demo", stdout=io.StringIO())
     # Draft minutes for the held FSU BU meeting of 12 May 2023: never public.
     may = Meeting.objects.get(body__slug="fsu-bu", start__date=dt.date(2023, 5, 12))
-    Minutes.objects.create(meeting=may, text=f"{DRAFT_MINUTES_MARKER} – ikke godkjent")
+    minutes = Minutes.objects.create(meeting=may)
+    minutes.sections.create(order=1, heading="Merknader", text=f"{DRAFT_MINUTES_MARKER} – ikke godkjent")
     today = timezone.localdate()
     notice = Meeting.objects.get(body__slug="fsu-bu", status=Meeting.Status.NOTICE_ISSUED)
     draft = Meeting.objects.get(body__slug="fsu-bu", status=Meeting.Status.PLANNED, start__date__gt=today)

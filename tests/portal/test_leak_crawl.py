@@ -1,8 +1,9 @@
 """Crawl everything a visitor can reach from the home page and look for protected content.
 
-The demo data holds a draft meeting, a notice not yet held with an exempt case
-and an exempt attachment, a held meeting with draft minutes and a decision not
-yet published. None of their protected content may appear anywhere a visitor
+The demo data holds a draft meeting, a notice not yet held, a held meeting with published
+minutes and an exempt case (with an exempt attachment, a discussion note, a decision, a
+reservation, a recusal and two follow-up points), a held meeting with draft minutes and a
+decision not yet published. None of their protected content may appear anywhere a visitor
 can go: pages, lists, search, feeds, PDFs or error pages.
 
 About the demo data because the crawl is the safety net over everything real: every page,
@@ -42,12 +43,26 @@ def protected_strings(demo):
     published_titles = set(Case.objects.published().values_list("title", flat=True))
     strings.update(c.title for c in draft.cases.all() if c.title not in published_titles)
     strings.update(s.text.strip()[:60] for s in exempt.sections.all() if s.text.strip())
+    strings.update(exempt_record_strings(exempt))
+    return {s for s in strings if s}
+
+
+def exempt_record_strings(exempt) -> set[str]:
+    """The exempt case's record: discussion, decision, reservations, recusals, follow-ups."""
+    strings = {exempt.discussion[:60]}
+    strings.update(line.strip()[:60] for line in exempt.decision.splitlines() if line.strip())
+    strings.update(r.text[:60] for r in exempt.reservations.all())
+    strings.update(r.reason[:60] for r in exempt.recusals.all())
+    strings.update(f.what[:60] for f in exempt.follow_ups.all())
     return {s for s in strings if s}
 
 
 # Forms the crawler cannot submit: searches for the protected words themselves.
 EXTRA_STARTS = [
     "/sok/?q=KONFIDENSIELT",
+    "/sok/?q=Demo+Pasient",
+    "/sok/?q=forbehold+kapasiteten",
+    "/sok/?q=tilknytning+pasienten",
     "/sok/?q=UTKAST-TIL-REFERAT",
     "/sok/?q=innmelding",
     "/troms-ofoten/saker/?q=KONFIDENSIELT",

@@ -79,7 +79,7 @@ def test_exempt_content_only_for_members_and_secretariat(demo_data, persona):
     exempt = demo_data["exempt_case"]
     for url in (
         exempt.get_absolute_url(),
-        demo_data["notice_meeting"].get_absolute_url(),
+        exempt.meeting.get_absolute_url(),
         "/troms-ofoten/saker/",
     ):
         html = client.get(url).content.decode()

@@ -80,12 +80,42 @@ def test_demo_meeting_with_notice_issued_and_exempt_case(output):
     assert meeting.title.startswith("Demo:")
     year = local(meeting.start).year
     cases = list(meeting.cases.order_by("order"))
-    assert [case.number for case in cases] == [12, 13, 14, 15]
+    published = Meeting.objects.get(body=fsu_bu(), status="minutes_published", title__startswith="Demo:")
+    same_year = local(published.start).year == year  # then the published meeting has 12–14
+    assert [case.number for case in cases] == ([15, 16, 17] if same_year else [12, 13, 14])
     assert {case.year for case in cases} == {year}
     assert all("(demo)" in case.title for case in cases)
+    assert not meeting.cases.filter(exempt=True).exists()
+
+
+def test_demo_meeting_with_published_minutes_and_exempt_case(output):
+    """The exempt case sits in a held meeting whose minutes are published, with its whole record."""
+    today = timezone.localdate()
+    meeting = Meeting.objects.get(body=fsu_bu(), status="minutes_published", title__startswith="Demo:")
+    assert local(meeting.start).date() in {today - dt.timedelta(days=28), today - dt.timedelta(days=29)}
+    minutes = meeting.minutes
+    assert minutes.approved_at and minutes.published_at and minutes.approval_method == "email_round"
+    assert [(s.heading, "(demo)" in s.text) for s in minutes.sections.all()] == [("Merknader (demo)", True)]
+    cases = list(meeting.cases.order_by("order"))
+    assert [case.number for case in cases] == [12, 13, 14]
+    assert all("(demo)" in case.title for case in cases)
+    assert [(a.person.name, a.is_referent) for a in meeting.attendances.order_by("order")] == [
+        ("Nina Engelsen", False),
+        ("Demo Medlem", False),
+        ("Lene Kristiansen", True),
+    ]
 
     exempt = Case.objects.get(exempt=True)
-    assert exempt.meeting == meeting
+    assert exempt.meeting == meeting and exempt.outcome == "consensus"
+    assert "KONFIDENSIELT-DEMO-VEDTAK" in exempt.decision and "KONFIDENSIELT-DEMO" in exempt.discussion
+    assert exempt.public_decision.endswith("(demo).") and "KONFIDENSIELT" not in exempt.public_decision
+    reservation = exempt.reservations.get()
+    assert reservation.party.name == "UNN HF"
+    assert "KONFIDENSIELT-DEMO-TILFØRSEL" in reservation.text
+    recusal = exempt.recusals.get()
+    assert recusal.person.name == "Demo Medlem" and "KONFIDENSIELT-DEMO-INHABIL" in recusal.reason
+    follow_ups = list(meeting.follow_ups.order_by("order"))
+    assert len(follow_ups) == 2 and all(f.case == exempt and "(demo)" in f.what for f in follow_ups)
     assert exempt.exemption_basis == "offl. § 13 jf. fvl. § 13"
     assert exempt.public_title == "Henvendelse om samhandling rundt enkeltpasient (demo)"
     assert exempt.shown_title == exempt.public_title

@@ -63,12 +63,38 @@ def test_samhandlingsarena_attendance(output):
 
 def test_samhandlingsarena_agenda_follow_ups_and_next_meeting(output):
     meeting = meeting_on("Samhandlingsarena Lofoten", LVS, dt.date(2023, 6, 14))
-    assert meeting.purpose.splitlines() == [
+    minutes = Minutes.objects.get(meeting=meeting)
+    sections = list(minutes.sections.order_by("order"))
+    assert [(s.order, s.heading) for s in sections] == [
+        (1, "Formål"),
+        (2, "Utfordringer presentert i møtet"),
+        (3, "Mulighetsrom for samhandling rundt følgende"),
+    ]
+    assert sections[0].text.splitlines() == [
         "- Utvikle et nettverk for samhandling",
         "- Skape trygghet og gode relasjoner mellom ledere i begge tjenestelinjer i samhandlingsøyemed",
         "- Skape økt felles bevissthet rundt regelverk og prosedyrer i situasjoner hvor kapasitet er "
         "utfordret",
     ]
+    assert sections[1].text.splitlines() == [
+        "- Dialogen mellom sykehuset og kommunene kan noen gang være vanskelig – begge veier",
+        "- Psykisk helse barn og unge + Barneschizofreni med behov for døgn plasser. Veldig "
+        "ressurskrevende å få tilbudet på plass/kapasitet/kompetanse",
+        "- Rekruttering",
+        "- Medisinlister og IT systemer",
+        "- Kommunestørrelse og kapasitet",
+        "- Særlig ressurskrevende tjenester",
+    ]
+    assert sections[2].text.splitlines()[0] == (
+        "1. **Harmonisering** både av diverse digitale systemer, kompetanse og arbeidsmåter"
+    )
+    assert sections[2].text.splitlines()[2].endswith("nettverk for tjenesteutøvere nærmere brukerne")
+    assert meeting.purpose == ""  # the purpose is the minutes' section «Formål», not a copy of it
+    assert (minutes.next_meeting, minutes.next_meeting_date, minutes.next_meeting_text) == (
+        None,
+        dt.date(2023, 9, 27),
+        "Definere formål og ta et overordnet strategisk blick sammen",
+    )
     items = list(meeting.cases.order_by("order"))
     assert [(item.order, item.number, item.kind) for item in items] == [
         (1, None, "programme_item"),
@@ -79,8 +105,13 @@ def test_samhandlingsarena_agenda_follow_ups_and_next_meeting(output):
     assert items[1].title.startswith("Bakgrunn og prosess v/samhandlingsrådgiver Stian Molvik")
     assert items[1].title.endswith("samhandlingsrådgiver Helsefellekkapet")
     assert items[2].title == "Presentasjonsrunde; ansvars, rolle og -funksjonsdeling v/deltagerne"
-    headings = [section.heading for section in items[2].sections.order_by("order")]
-    assert headings == ["", "Utfordringer presentert i møtet", "Mulighetsrom for samhandling rundt følgende"]
+    assert [(s.heading, s.text) for s in items[2].sections.order_by("order")] == [
+        (
+            "",
+            "Hver av aktørene var på forhånd utfordret på å kort presentere seg og sin enhet, herunder "
+            "rolle, ansvars – og rollefordeling.",
+        )
+    ]
 
     follow_ups = list(FollowUp.objects.filter(meeting=meeting).order_by("order"))
     assert len(follow_ups) == 11

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('governance', '0002_partnership_slug_not_reserved'),
-        ('meetings', '0003_case_version_intake_amendment'),
+        ('meetings', '0006_remove_minutes_text'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

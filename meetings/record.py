@@ -1,0 +1,313 @@
+"""The record of a meeting, read once per audience: what every output of the minutes shows.
+
+Minutes are derived, never copied: attendance, the cases' discussion notes, outcomes, decisions,
+reservations and recusals, follow-up points, the free sections and the next meeting are read
+here from where they were recorded, already filtered for the user through meetings/permissions.py
+and the querysets. The meeting page, the case page, the protocol PDF, search and the Atom feed
+render this record, so they cannot disagree, and none of them can leak what the user may not read.
+
+An exempt case the user may not read shows its number, public title and "Unntatt offentlighet,
+<hjemmel>", and its public (anonymised) decision when the secretariat wrote one, never its title,
+text, discussion note, decision, reservations, recusals, corrections or follow-up points.
+Exempt attachments follow DOMAIN.md the same way on page and PDF: listed as exempt with their
+basis, never with their title, for anyone who may not read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from . import lifecycle, parties, permissions
+from .models import (
+    Amendment,
+    Attendance,
+    Case,
+    FollowUp,
+    Meeting,
+    Minutes,
+    MinutesSection,
+    Recusal,
+    Reservation,
+)
+
+GUEST_ROLES = frozenset({Attendance.Role.GUEST, Attendance.Role.SPEAKER, Attendance.Role.FACILITATOR})
+
+
+@dataclass(frozen=True)
+class Correction:
+    """An amendment as shown: "Rettet <dato>: <begrunnelse>"."""
+
+    at: object
+    reason: str
+    field: str
+
+    def __str__(self):
+        return _("Corrected %(date)s: %(reason)s") % {"date": f"{self.at:%d.%m.%Y}", "reason": self.reason}
+
+
+@dataclass
+class CaseEntry:
+    """One case of the protocol, as this user may read it."""
+
+    case: Case
+    title: str
+    readable: bool
+    decision_visible: bool
+    exemption: str = ""
+    discussion: str = ""
+    outcome: str = ""
+    decision: str = ""
+    decision_is_public_version: bool = False
+    reservations: list = field(default_factory=list)
+    recusals: list = field(default_factory=list)
+    corrections: list = field(default_factory=list)
+    follow_ups: list = field(default_factory=list)
+    # "Vedtatt i konsensus; <party> var ikke til stede." for a consensus while a party was missing.
+    consensus_note: str = ""
+
+    @property
+    def pk(self):
+        return self.case.pk
+
+    @property
+    def label(self):
+        return self.case.label
+
+    @property
+    def has_record(self) -> bool:
+        return bool(self.outcome or self.decision or self.discussion or self.reservations or self.recusals)
+
+
+@dataclass
+class NextMeeting:
+    """A planned meeting only when it is public (notice issued); else a date and text; else unknown."""
+
+    meeting: Meeting | None = None
+    date: object = None
+    text: str = ""
+
+    @property
+    def known(self) -> bool:
+        return bool(self.meeting or self.date or self.text)
+
+
+@dataclass
+class ProtocolRecord:
+    meeting: Meeting
+    minutes: Minutes | None
+    visible: bool
+    attendance: dict
+    entries: list
+    follow_ups: list
+    sections: list
+    next_meeting: NextMeeting
+    corrections: list
+
+    @property
+    def is_draft(self) -> bool:
+        return self.minutes is None or self.minutes.approved_at is None
+
+    @property
+    def entries_by_pk(self) -> dict:
+        return {entry.pk: entry for entry in self.entries}
+
+    @property
+    def attendance_groups(self) -> list:
+        """(heading, rows) in the protocol's order, only the groups that have rows."""
+        headings = (
+            ("present", _("Present")),
+            ("substitutes", _("Substitutes")),
+            ("absent_with_notice", _("Absent with notice")),
+            ("absent", _("Absent without notice")),
+            ("guests", _("Guests and speakers")),
+        )
+        return [(heading, self.attendance[key]) for key, heading in headings if self.attendance.get(key)]
+
+    @property
+    def has_cases(self) -> bool:
+        return any(entry.case.number for entry in self.entries)
+
+
+def exemption_text(basis: str) -> str:
+    return _("Exempt from public access, %(basis)s") % {"basis": basis}
+
+
+def _corrections(amendments) -> list[Correction]:
+    return [Correction(at=a.at, reason=a.reason, field=a.field) for a in amendments]
+
+
+def case_entry(case: Case, follow_ups=(), note: str = "") -> CaseEntry:
+    """The entry of one case; `case` comes from `with_access(user)` with its record prefetched.
+
+    `note` is the meeting's consensus note (meetings/parties.py), carried by a consensus decision."""
+    readable = bool(case.content_visible)
+    decision_visible = bool(case.decision_visible)
+    entry = CaseEntry(
+        case=case,
+        title=case.title if readable else case.shown_title,
+        readable=readable,
+        decision_visible=decision_visible,
+        exemption=exemption_text(case.exemption_basis) if case.exempt else "",
+    )
+    if decision_visible:
+        entry.discussion = case.discussion
+        entry.outcome = case.get_outcome_display() if case.outcome else ""
+        entry.decision = case.decision
+        entry.reservations = list(case.reservations.all())
+        entry.recusals = list(case.recusals.all())
+        entry.corrections = _corrections(case.amendments.all())
+        entry.follow_ups = [f for f in follow_ups if f.case_id == case.pk]
+        if case.outcome == Case.Outcome.CONSENSUS:
+            entry.consensus_note = note
+    elif case.exempt and case.public_decision and _minutes_readable(case):
+        entry.decision = case.public_decision
+        entry.decision_is_public_version = True
+    return entry
+
+
+def _minutes_readable(case: Case) -> bool:
+    return bool(getattr(case, "minutes_readable", False))
+
+
+def record_cases(user, **filters):
+    """Cases with access flags and everything an entry shows, prefetched."""
+    return (
+        Case.objects.with_access(user)
+        .select_related("body__partnership", "meeting__body__partnership")
+        .prefetch_related(
+            "sections",
+            Prefetch("reservations", queryset=Reservation.objects.select_related("party", "person")),
+            Prefetch("recusals", queryset=Recusal.objects.select_related("person")),
+            Prefetch("amendments", queryset=Amendment.objects.order_by("at", "pk")),
+        )
+        .filter(**filters)
+    )
+
+
+def attendance_groups(meeting: Meeting) -> dict:
+    """Til stede, møtt for (substitutes), Forfall, Fravær, guests and speakers, referent."""
+    rows = meeting.attendances.select_related("person", "on_behalf_of", "substitute_for").order_by(
+        "order", "pk"
+    )
+    groups = {
+        "present": [],
+        "substitutes": [],
+        "absent_with_notice": [],
+        "absent": [],
+        "guests": [],
+        "referents": [],
+    }
+    for row in rows:
+        if row.is_referent:
+            groups["referents"].append(row)
+        if row.status == Attendance.Status.ABSENT_WITH_NOTICE:
+            groups["absent_with_notice"].append(row)
+        elif row.status == Attendance.Status.ABSENT:
+            groups["absent"].append(row)
+        elif row.role == Attendance.Role.SUBSTITUTE or row.substitute_for_id:
+            groups["substitutes"].append(row)
+        elif row.role in GUEST_ROLES:
+            groups["guests"].append(row)
+        elif not row.is_referent or row.role != Attendance.Role.SECRETARY:
+            groups["present"].append(row)
+    return groups
+
+
+def _is_public(meeting: Meeting | None) -> bool:
+    return meeting is not None and lifecycle.notice_is_issued(meeting) and not lifecycle.is_cancelled(meeting)
+
+
+def next_meeting_of(meeting: Meeting, minutes: Minutes | None) -> NextMeeting:
+    """The next meeting as a published record may name it: never a draft meeting."""
+    if minutes is not None:
+        if _is_public(minutes.next_meeting):
+            return NextMeeting(meeting=minutes.next_meeting)
+        if minutes.next_meeting_date or minutes.next_meeting_text or minutes.next_meeting_id:
+            return NextMeeting(date=minutes.next_meeting_date, text=minutes.next_meeting_text)
+    # Nothing recorded: the body's next meeting in the calendar, once its notice is out.
+    following = (
+        Meeting.objects.published()
+        .filter(body_id=meeting.body_id, start__gt=meeting.start, cancelled_at__isnull=True)
+        .select_related("body__partnership")
+        .order_by("start")
+        .first()
+    )
+    return NextMeeting(meeting=following)
+
+
+def _follow_ups(meeting: Meeting, readable: set) -> list:
+    rows = (
+        FollowUp.objects.filter(meeting=meeting)
+        .select_related("responsible_person", "case__body__partnership", "closed_by_case__body__partnership")
+        .order_by("order", "pk")
+    )
+    return [f for f in rows if f.case_id is None or f.case_id in readable]
+
+
+def _sections(minutes: Minutes) -> list:
+    """The free sections in order, each with its corrections ("Rettet <dato>: <begrunnelse>")."""
+    sections = list(minutes.sections.all())
+    for section in sections:
+        section.corrections = _corrections(section.amendments.all())
+    return sections
+
+
+def protocol_record(user, meeting: Meeting) -> ProtocolRecord:
+    """Everything the protocol shows, filtered for `user`; empty parts when the minutes are not theirs."""
+    visible = permissions.can_view_minutes(user, meeting)
+    minutes = (
+        Minutes.objects.filter(meeting=meeting)
+        .select_related("approved_in_case__body__partnership", "next_meeting__body__partnership")
+        .prefetch_related(
+            Prefetch(
+                "sections",
+                queryset=MinutesSection.objects.order_by("order", "pk").prefetch_related(
+                    Prefetch("amendments", queryset=Amendment.objects.order_by("at", "pk"))
+                ),
+            ),
+            Prefetch("amendments", queryset=Amendment.objects.filter(section=None).order_by("at", "pk")),
+        )
+        .first()
+    )
+    cases = list(record_cases(user, meeting=meeting).order_by("order", "number", "pk"))
+    for case in cases:
+        case.minutes_readable = visible
+    readable = {case.pk for case in cases if case.decision_visible}
+    follow_ups = _follow_ups(meeting, readable) if visible else []
+    note = _consensus_note(meeting, cases) if visible else ""
+    return ProtocolRecord(
+        meeting=meeting,
+        minutes=minutes if visible else None,
+        visible=visible,
+        attendance=attendance_groups(meeting) if visible else {},
+        entries=[case_entry(case, follow_ups, note) for case in cases],
+        follow_ups=follow_ups,
+        sections=_sections(minutes) if visible and minutes else [],
+        next_meeting=next_meeting_of(meeting, minutes) if visible else NextMeeting(),
+        corrections=_corrections(minutes.amendments.all()) if visible and minutes else [],
+    )
+
+
+def case_record(user, case: Case) -> CaseEntry:
+    """One case's entry for the case page, with the same rules as the protocol."""
+    fresh = record_cases(user, pk=case.pk).get()
+    fresh.minutes_readable = fresh.meeting_id is not None and permissions.can_view_minutes(
+        user, fresh.meeting
+    )
+    follow_ups = (
+        FollowUp.objects.filter(case=fresh).select_related("responsible_person")
+        if fresh.decision_visible
+        else []
+    )
+    note = _consensus_note(fresh.meeting, [fresh]) if fresh.decision_visible else ""
+    return case_entry(fresh, list(follow_ups), note)
+
+
+def _consensus_note(meeting: Meeting, cases) -> str:
+    """The parties check's sentence, asked only when a visible case was decided by consensus."""
+    if any(case.decision_visible and case.outcome == Case.Outcome.CONSENSUS for case in cases):
+        return parties.consensus_note(meeting)
+    return ""
