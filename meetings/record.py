@@ -302,12 +302,13 @@ def case_record(user, case: Case) -> CaseEntry:
         if fresh.decision_visible
         else []
     )
-    note = _consensus_note(fresh.meeting, [fresh]) if fresh.decision_visible else ""
+    note = _consensus_note(fresh.meeting, [fresh]) if fresh.decision_visible and fresh.meeting_id else ""
     return case_entry(fresh, list(follow_ups), note)
 
 
 def _consensus_note(meeting: Meeting, cases) -> str:
-    """The parties check's sentence, asked only when a visible case was decided by consensus."""
-    if any(case.decision_visible and case.outcome == Case.Outcome.CONSENSUS for case in cases):
-        return parties.consensus_note(meeting)
-    return ""
+    """The parties check's sentence for the meeting's consensus decisions.
+
+    Asked whatever the cases are, so a page costs the same queries with or without a consensus.
+    """
+    return parties.consensus_note(meeting)
