@@ -51,6 +51,17 @@ class HistoryAdmin(SimpleHistoryAdmin):
     # A link typed without its scheme is a secure one (Django 6's default, asked for now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    def is_locked(self, obj) -> bool:
+        """Whether the row is part of a locked record (approved minutes): then the admin only
+        shows it, and a correction goes through the workspace's amendment with its reason."""
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj is not None and self.is_locked(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj is not None and self.is_locked(obj))
+
     def get_readonly_fields(self, request, obj=None):
         own = self.service_fields
         if obj is None:  # a new row: what it cannot be saved without (a case's year) is asked
@@ -123,3 +134,19 @@ class HistoryTabularInline(ServiceFieldsInline, admin.TabularInline):
 
 class HistoryStackedInline(ServiceFieldsInline, admin.StackedInline):
     pass
+
+
+class LockableInline:
+    """An inline that is shown, not edited, while its parent row is locked (see HistoryAdmin)."""
+
+    def _parent_locked(self, request, obj) -> bool:
+        return obj is not None and self.admin_site._registry[self.parent_model].is_locked(obj)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not self._parent_locked(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._parent_locked(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._parent_locked(request, obj)

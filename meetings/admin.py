@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from governance.history_admin import HistoryAdmin, HistoryTabularInline
+from governance.history_admin import HistoryAdmin, HistoryTabularInline, LockableInline
 
 from .models import (
     Amendment,
@@ -20,7 +20,7 @@ from .models import (
 )
 
 
-class CaseInline(HistoryTabularInline):
+class CaseInline(LockableInline, HistoryTabularInline):
     """The meeting's cases; their number and year are given by the services, so a new case is
     added in the case admin (which asks its year), not here."""
 
@@ -35,14 +35,14 @@ class CaseInline(HistoryTabularInline):
         return False
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(LockableInline, admin.TabularInline):
     model = Attendance
     extra = 0
     autocomplete_fields = ["person", "on_behalf_of", "substitute_for"]
     fields = ["order", "person", "on_behalf_of", "title", "status", "role", "is_referent", "substitute_for"]
 
 
-class FollowUpInline(admin.TabularInline):
+class FollowUpInline(LockableInline, admin.TabularInline):
     model = FollowUp
     fk_name = "meeting"
     extra = 0
@@ -50,38 +50,46 @@ class FollowUpInline(admin.TabularInline):
     fields = ["order", "title", "what", "responsible", "due", "status", "closed_by_case"]
 
 
-class CaseSectionInline(admin.StackedInline):
+class CaseSectionInline(LockableInline, admin.StackedInline):
     model = CaseSection
     extra = 0
     fields = ["order", "heading", "text"]
 
 
-class MinutesSectionInline(admin.StackedInline):
+class MinutesSectionInline(LockableInline, admin.StackedInline):
     model = MinutesSection
     extra = 0
     fields = ["order", "heading", "text"]
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(LockableInline, admin.TabularInline):
     model = Attachment
     extra = 0
     fields = ["order", "title", "file", "exempt", "exemption_basis"]
 
 
-class ReservationInline(admin.TabularInline):
+class ReservationInline(LockableInline, admin.TabularInline):
     model = Reservation
     extra = 0
     autocomplete_fields = ["party", "person"]
 
 
-class RecusalInline(admin.TabularInline):
+class RecusalInline(LockableInline, admin.TabularInline):
     model = Recusal
     extra = 0
     autocomplete_fields = ["person"]
 
 
+def _locked(meeting) -> bool:
+    """Part of a meeting whose minutes are approved (meetings/lifecycle.py): shown, not edited."""
+    return meeting is not None and meeting.is_locked
+
+
 @admin.register(Meeting)
 class MeetingAdmin(HistoryAdmin):
+    def is_locked(self, obj) -> bool:
+        return obj.is_locked
+
     list_display = ["__str__", "body", "start", "place", "is_digital", "is_open", "status"]
     service_fields = ("status", "cancelled_at")  # meetings/lifecycle.py, through the services
     list_filter = ["body__partnership", "status", "body", "is_digital", "is_open"]
@@ -94,6 +102,9 @@ class MeetingAdmin(HistoryAdmin):
 
 @admin.register(Case)
 class CaseAdmin(HistoryAdmin):
+    def is_locked(self, obj) -> bool:
+        return _locked(obj.meeting)
+
     list_display = ["__str__", "body", "meeting", "kind", "outcome", "exempt"]
     service_fields = ("number", "year", "version", "intake_status")  # numbering, proposals, edits
     list_filter = ["body__partnership", "kind", "outcome", "exempt", "year", "body"]
@@ -114,6 +125,9 @@ class CaseAdmin(HistoryAdmin):
 
 @admin.register(CaseSection)
 class CaseSectionAdmin(HistoryAdmin):
+    def is_locked(self, obj) -> bool:
+        return _locked(obj.case.meeting)
+
     list_display = ["__str__", "case", "order"]
     search_fields = ["heading", "text", "case__title"]
     autocomplete_fields = ["case"]
@@ -122,6 +136,9 @@ class CaseSectionAdmin(HistoryAdmin):
 
 @admin.register(Reservation)
 class ReservationAdmin(HistoryAdmin):
+    def is_locked(self, obj) -> bool:
+        return _locked(obj.case.meeting)
+
     list_display = ["__str__", "case", "party"]
     autocomplete_fields = ["case", "party", "person"]
     list_select_related = ["case__body__partnership", "party", "person"]
@@ -129,6 +146,9 @@ class ReservationAdmin(HistoryAdmin):
 
 @admin.register(Attendance)
 class AttendanceAdmin(HistoryAdmin):
+    def is_locked(self, obj) -> bool:
+        return obj.meeting.is_locked
+
     list_display = ["person", "meeting", "on_behalf_of", "status", "role", "is_referent"]
     list_filter = ["status", "role", "meeting__body"]
     search_fields = ["person__name", "title"]
@@ -138,6 +158,9 @@ class AttendanceAdmin(HistoryAdmin):
 
 @admin.register(Recusal)
 class RecusalAdmin(HistoryAdmin):
+    def is_locked(self, obj) -> bool:
+        return _locked(obj.case.meeting)
+
     list_display = ["person", "case"]
     autocomplete_fields = ["case", "person"]
     list_select_related = ["person", "case__body__partnership"]
@@ -145,6 +168,9 @@ class RecusalAdmin(HistoryAdmin):
 
 @admin.register(Minutes)
 class MinutesAdmin(HistoryAdmin):
+    def is_locked(self, obj) -> bool:
+        return obj.meeting.is_locked
+
     list_display = ["__str__", "approved_at", "approval_method", "published_at"]
     service_fields = ("version",)
     list_filter = ["approval_method", "meeting__body"]
@@ -156,6 +182,9 @@ class MinutesAdmin(HistoryAdmin):
 
 @admin.register(MinutesSection)
 class MinutesSectionAdmin(HistoryAdmin):
+    def is_locked(self, obj) -> bool:
+        return obj.minutes.meeting.is_locked
+
     list_display = ["__str__", "minutes", "order"]
     search_fields = ["heading", "text", "minutes__meeting__title", "minutes__meeting__body__name"]
     autocomplete_fields = ["minutes"]
@@ -182,6 +211,9 @@ class FollowUpAdmin(HistoryAdmin):
 
 @admin.register(Attachment)
 class AttachmentAdmin(HistoryAdmin):
+    def is_locked(self, obj) -> bool:
+        return _locked(obj.case.meeting)
+
     list_display = ["title", "case", "exempt", "exemption_basis"]
     list_filter = ["exempt"]
     search_fields = ["title", "case__title"]
