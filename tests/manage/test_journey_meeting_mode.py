@@ -18,29 +18,25 @@ from meetings.models import Case, FollowUp, Meeting, Minutes, MinutesApprovalAns
 from tests.conftest import demo_login
 
 
-def _parties(meeting):
-    """The demo's FSU BU seats carry no party; give them one each, and a substitute for Narvik."""
-    partnership = meeting.body.partnership
-    unn = Organisation.objects.get(partnership=partnership, name="UNN HF")
-    narvik = Organisation.objects.create(partnership=partnership, name="Narvik kommune", kind="municipality")
-    seats = Membership.objects.filter(body=meeting.body)
-    seats.filter(person__name="Nina Engelsen").update(on_behalf_of=unn)
-    seats.filter(person__name="Demo Medlem").update(on_behalf_of=narvik)
+def _substitute(meeting):
+    """A substitute for Demo kommune's seat (the demo has none), to show «møtt for»."""
+    demo_kommune = Organisation.objects.get(name="Demo kommune (demo)")
     vara = Person.objects.create(name="Vara Varasen")
-    Membership.objects.create(person=vara, body=meeting.body, role="substitute", on_behalf_of=narvik)
+    Membership.objects.create(person=vara, body=meeting.body, role="substitute", on_behalf_of=demo_kommune)
     return vara
 
 
 def test_meeting_mode_journey(demo_live, browser):
     base = demo_live.url
     meeting = Meeting.objects.get(title="Demo: møte i FSU barn og unge (innkalt)")
-    vara = _parties(meeting)
+    vara = _substitute(meeting)
     case = services.case_create(
         meeting=meeting,
         title="Overganger fra barne- til voksenpsykiatrien (demo)",
         proposal="FSU BU slutter seg til forslaget.",
         by=get_user_model().objects.get(username="sekretariat"),
     )
+    unn = Person.objects.get(name="Demo Sykehusrepresentant (demo)")
     nina = Person.objects.get(name="Nina Engelsen")
     medlem = Person.objects.get(name="Demo Medlem")
     staff = demo_login(browser.new_context().new_page(), base, "secretariat")
@@ -50,8 +46,8 @@ def test_meeting_mode_journey(demo_live, browser):
     staff.get_by_role("link", name="Møtemodus").click()
     expect(staff.get_by_role("heading", level=1)).to_have_text("Møtemodus")
 
-    # Attendance: forfall for UNN HF's and Narvik's members, the substitute stands in for Narvik.
-    staff.select_option(f"#id_status-{nina.pk}", value="absent_with_notice")
+    # Attendance: forfall for UNN HF's and Demo kommune's members, the substitute stands in.
+    staff.select_option(f"#id_status-{unn.pk}", value="absent_with_notice")
     staff.select_option(f"#id_status-{medlem.pk}", value="absent_with_notice")
     staff.select_option(f"#id_status-{vara.pk}", value="present")
     staff.select_option(f"#id_for-{vara.pk}", value=str(medlem.pk))
@@ -61,10 +57,10 @@ def test_meeting_mode_journey(demo_live, browser):
     expect(staff.locator(f"#id_for-{vara.pk}")).to_have_value(str(medlem.pk))
     expect(staff.locator("#attendance-sheet")).to_contain_text("Gunn Gjest")
 
-    # Er alle parter til stede? UNN HF is missing; Narvik is present through its substitute.
+    # Er alle parter til stede? UNN HF is missing; Demo kommune is present through its substitute.
     check = staff.locator("#parties-check")
     expect(check.locator("li", has_text="UNN HF")).to_contain_text("Mangler")
-    expect(check.locator("li", has_text="Narvik kommune")).to_contain_text("Møtt")
+    expect(check.locator("li", has_text="Demo kommune (demo)")).to_contain_text("Møtt")
     expect(staff.locator("#parties-warning")).to_contain_text(
         "Vedtatt i konsensus; UNN HF var ikke til stede."
     )

@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from governance.models import Membership, Partnership, Person
+from meetings import record
 from meetings.models import Case, Meeting
 from portal import demo
 from tests.conftest import DEMO_LOGINS
@@ -70,6 +71,41 @@ def test_demo_logins(output):
     assert not Person.objects.filter(user=admin).exists()
 
 
+DEMO_MEETINGS_IN_LOAD_ORDER = (
+    ("Demo: møte i FSU barn og unge (konsensus uten alle parter)", 1),
+    ("Demo: møte i FSU barn og unge (protokoll publisert)", 3),
+    ("Demo: møte i FSU barn og unge (innkalt)", 3),
+)
+
+
+def demo_numbers() -> dict[str, list[int]]:
+    """The case numbers the demo meetings get: from 12, or the next free number in their year."""
+    highest: dict[int, int] = {}
+    numbers = {}
+    for title, count in DEMO_MEETINGS_IN_LOAD_ORDER:
+        year = local(Meeting.objects.get(title=title).start).year
+        first = max(12, highest.get(year, 0) + 1)
+        numbers[title] = list(range(first, first + count))
+        highest[year] = first + count - 1
+    return numbers
+
+
+def test_demo_meeting_with_a_consensus_while_a_party_was_absent(output):
+    """Demo Medlem sits for Demo kommune, a demo person for UNN HF, who sent apologies (forfall)."""
+    meeting = Meeting.objects.get(title="Demo: møte i FSU barn og unge (konsensus uten alle parter)")
+    assert meeting.status == "minutes_published" and meeting.minutes.published_at
+    seats = Membership.objects.filter(body=fsu_bu(), on_behalf_of__isnull=False)
+    assert {(m.person.name, m.on_behalf_of.name) for m in seats} == {
+        ("Demo Medlem", "Demo kommune (demo)"),
+        ("Demo Sykehusrepresentant (demo)", "UNN HF"),
+    }
+    absent = meeting.attendances.get(person__name="Demo Sykehusrepresentant (demo)")
+    assert absent.status == "absent_with_notice"
+    (entry,) = record.protocol_record(None, meeting).entries
+    assert [case.number for case in meeting.cases.all()] == demo_numbers()[meeting.title]
+    assert entry.outcome and entry.consensus_note == "Vedtatt i konsensus; UNN HF var ikke til stede."
+
+
 def test_demo_meeting_with_notice_issued_and_exempt_case(output):
     today = timezone.localdate()
     meeting = Meeting.objects.get(body=fsu_bu(), status="notice_issued")
@@ -80,9 +116,7 @@ def test_demo_meeting_with_notice_issued_and_exempt_case(output):
     assert meeting.title.startswith("Demo:")
     year = local(meeting.start).year
     cases = list(meeting.cases.order_by("order"))
-    published = Meeting.objects.get(body=fsu_bu(), status="minutes_published", title__startswith="Demo:")
-    same_year = local(published.start).year == year  # then the published meeting has 12–14
-    assert [case.number for case in cases] == ([15, 16, 17] if same_year else [12, 13, 14])
+    assert [case.number for case in cases] == demo_numbers()[meeting.title]
     assert {case.year for case in cases} == {year}
     assert all("(demo)" in case.title for case in cases)
     assert not meeting.cases.filter(exempt=True).exists()
@@ -91,19 +125,23 @@ def test_demo_meeting_with_notice_issued_and_exempt_case(output):
 def test_demo_meeting_with_published_minutes_and_exempt_case(output):
     """The exempt case sits in a held meeting whose minutes are published, with its whole record."""
     today = timezone.localdate()
-    meeting = Meeting.objects.get(body=fsu_bu(), status="minutes_published", title__startswith="Demo:")
+    meeting = Meeting.objects.get(body=fsu_bu(), title="Demo: møte i FSU barn og unge (protokoll publisert)")
+    assert meeting.status == "minutes_published"
     assert local(meeting.start).date() in {today - dt.timedelta(days=28), today - dt.timedelta(days=29)}
     minutes = meeting.minutes
     assert minutes.approved_at and minutes.published_at and minutes.approval_method == "email_round"
     assert [(s.heading, "(demo)" in s.text) for s in minutes.sections.all()] == [("Merknader (demo)", True)]
     cases = list(meeting.cases.order_by("order"))
-    assert [case.number for case in cases] == [12, 13, 14]
+    assert [case.number for case in cases] == demo_numbers()[meeting.title]
     assert all("(demo)" in case.title for case in cases)
     assert [(a.person.name, a.is_referent) for a in meeting.attendances.order_by("order")] == [
         ("Nina Engelsen", False),
         ("Demo Medlem", False),
+        ("Demo Sykehusrepresentant (demo)", False),
         ("Lene Kristiansen", True),
     ]
+    # Every party was there, so no consensus in it carries the parties note.
+    assert all(entry.consensus_note == "" for entry in record.protocol_record(None, meeting).entries)
 
     exempt = Case.objects.get(exempt=True)
     assert exempt.meeting == meeting and exempt.outcome == "consensus"
