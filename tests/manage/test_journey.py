@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from governance.models import Body, Person
 from meetings.models import Case, Meeting
+from tests import pdftools
 from tests.conftest import demo_login, demo_user
 
 
@@ -79,6 +80,7 @@ def test_secretariat_journey(member_with_email, browser):
     staff.select_option("select[name=exemption_basis]", value="offl. § 13 jf. fvl. § 13")
     staff.fill("input[name=public_title]", "Sak om enkeltpasient")
     staff.click("main form button[type=submit]")
+    expect(staff.locator(".messages")).to_contain_text("Saksframlegget er lagret.")
     new_case.refresh_from_db()
     assert new_case.exempt and new_case.sections.count() == 1
 
@@ -86,6 +88,7 @@ def test_secretariat_journey(member_with_email, browser):
     staff.goto(base + f"/forvaltning/troms-ofoten/moter/{meeting.pk}/")
     mail.outbox.clear()
     staff.click("button[value=issue_notice]")
+    expect(staff.locator(".messages")).to_contain_text("Innkallingen er sendt")
     numbers = list(meeting.cases.order_by("order").values_list("number", flat=True))
     assert None not in numbers and numbers == sorted(numbers)
     assert any("demo.medlem@example.org" in message.to for message in mail.outbox)
@@ -97,15 +100,24 @@ def test_secretariat_journey(member_with_email, browser):
 
     # 6. Record the meeting: held, attendance, a decision.
     staff.click("button[value=mark_held]")
+    expect(staff.locator(".messages")).to_contain_text("Møtet er markert som holdt.")
     staff.goto(base + f"/forvaltning/troms-ofoten/moter/{meeting.pk}/oppmote/")
     staff.click("main form button[type=submit]")
+    expect(staff.locator(".messages")).to_contain_text("Oppmøtet er registrert.")
     assert meeting.attendances.count() >= 1
     staff.goto(base + f"/forvaltning/troms-ofoten/saker/{follow_up.pk}/")
     staff.select_option("select[name=decision-outcome]", value="consensus")
     staff.fill("textarea[name=decision-decision]", "FSU BU ber om en ny gjennomgang av avvikene.")
     staff.click("form[action$='/vedtak/'] button[type=submit]")
+    expect(staff.locator(".messages")).to_contain_text("Vedtaket er ført.")
     follow_up.refresh_from_db()
     assert follow_up.outcome == "consensus"
+    # The exempt case's decision too: it must never reach a visitor, not even once published.
+    staff.goto(base + f"/forvaltning/troms-ofoten/saker/{new_case.pk}/")
+    staff.select_option("select[name=decision-outcome]", value="consensus")
+    staff.fill("textarea[name=decision-decision]", "HEMMELIG-VEDTAK om tiltak for pasienten.")
+    staff.click("form[action$='/vedtak/'] button[type=submit]")
+    expect(staff.locator(".messages")).to_contain_text("Vedtaket er ført.")
     visitor.goto(public_url)
     assert "ny gjennomgang av avvikene" not in visitor.content()  # not public before the minutes
 
@@ -118,13 +130,36 @@ def test_secretariat_journey(member_with_email, browser):
     expect(staff.locator("textarea[name=sections-0-text]")).to_have_value("Møtet gikk etter planen.")
     staff.select_option("select[name=method]", value="email_round")
     staff.click("button[value=approve]")
+    expect(staff.locator(".messages")).to_contain_text("Referatet er godkjent")
     staff.click("button[value=publish]")
+    expect(staff.locator(".messages")).to_contain_text("Referatet er publisert.")
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.MINUTES_PUBLISHED
     visitor.goto(public_url)
     assert "ny gjennomgang av avvikene" in visitor.content()
     assert "Møtet gikk etter planen." in visitor.content()
     assert "HEMMELIG-TEKST" not in visitor.content()
+    # Published: a visitor finds the exempt case's text and decision nowhere (page, case page,
+    # search, feeds, protocol PDF); a member of the body reads both.
+    secret = ("HEMMELIG-TEKST", "HEMMELIG-VEDTAK")
+    day = timezone.localtime(meeting.start).date().isoformat()
+    for path in (
+        public_url.removeprefix(base),
+        new_case.get_absolute_url(),
+        "/sok/?q=HEMMELIG",
+        "/sok/?q=enkeltpasient",
+        "/troms-ofoten/referater.atom",
+        "/troms-ofoten/kalender.ics",
+    ):
+        response = visitor.request.get(base + path)
+        assert response.status == 200, path
+        assert not any(word in response.text() for word in secret), path
+    protocol = visitor.request.get(base + f"/troms-ofoten/fsu-bu/moter/{day}/protokoll.pdf")
+    assert protocol.status == 200
+    assert not any(word in pdftools.text(protocol.body()) for word in secret)
+    member.goto(base + new_case.get_absolute_url())
+    expect(member.locator("main")).to_contain_text("HEMMELIG-VEDTAK")
+    expect(member.locator("main")).to_contain_text("HEMMELIG-TEKST")
 
     # Locked: the decision form is gone; a correction needs a reason.
     staff.goto(base + f"/forvaltning/troms-ofoten/saker/{follow_up.pk}/")
