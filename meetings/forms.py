@@ -125,6 +125,13 @@ class SectionForm(forms.Form):
 SectionFormSet = forms.formset_factory(SectionForm, extra=1, can_delete=True)
 
 
+class MinutesSectionForm(SectionForm):
+    before_cases = forms.BooleanField(label=_("Before the cases"), required=False)
+
+
+MinutesSectionFormSet = forms.formset_factory(MinutesSectionForm, extra=1, can_delete=True)
+
+
 class DecisionForm(forms.Form):
     """A case's outcome and decision, with the version the form was made from."""
 
@@ -195,13 +202,14 @@ class MinutesEditForms:
                     "next_meeting_text": minutes.next_meeting_text,
                 }
             sections = [
-                {"heading": s.heading, "text": s.text} for s in (minutes.sections.all() if minutes else [])
+                {"heading": s.heading, "text": s.text, "before_cases": s.before_cases}
+                for s in (minutes.sections.all() if minutes else [])
             ]
             self.form = MinutesForm(initial=initial, meeting=meeting)
-            self.formset = SectionFormSet(initial=sections, prefix="sections")
+            self.formset = MinutesSectionFormSet(initial=sections, prefix="sections")
         else:
             self.form = MinutesForm(data, meeting=meeting)
-            self.formset = SectionFormSet(data, prefix="sections")
+            self.formset = MinutesSectionFormSet(data, prefix="sections")
 
     def is_valid(self) -> bool:
         return self.form.is_valid() & self.formset.is_valid()
@@ -212,7 +220,11 @@ class MinutesEditForms:
         data["expected_version"] = data.pop("version")
         data["next_meeting_text"] = data.get("next_meeting_text") or ""
         data["sections"] = [
-            {"heading": f.cleaned_data.get("heading", ""), "text": f.cleaned_data.get("text", "")}
+            {
+                "heading": f.cleaned_data.get("heading", ""),
+                "text": f.cleaned_data.get("text", ""),
+                "before_cases": bool(f.cleaned_data.get("before_cases")),
+            }
             for f in self.formset.forms
             if f.cleaned_data
             and not f.cleaned_data.get("DELETE")

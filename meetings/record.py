@@ -111,6 +111,15 @@ class ProtocolRecord:
         return self.minutes is None or self.minutes.approved_at is None
 
     @property
+    def sections_before(self) -> list:
+        """The free sections placed before the cases (a referat's purpose), in order."""
+        return [section for section in self.sections if section.before_cases]
+
+    @property
+    def sections_after(self) -> list:
+        return [section for section in self.sections if not section.before_cases]
+
+    @property
     def entries_by_pk(self) -> dict:
         return {entry.pk: entry for entry in self.entries}
 

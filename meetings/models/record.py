@@ -102,6 +102,11 @@ class MinutesSection(models.Model):
     text = models.TextField(
         _("text"), blank=True, help_text=_("Paragraphs, lists with “-” or “1.”, **bold**.")
     )
+    before_cases = models.BooleanField(
+        _("before the cases"),
+        default=False,
+        help_text=_("Shown before the cases or programme, as a referat's purpose usually is."),
+    )
 
     history = HistoricalRecords()
 

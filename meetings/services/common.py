@@ -259,7 +259,17 @@ def _place_on_agenda(meeting: Meeting, case: Case, *, by, reason: str) -> None:
     _set_agenda_order(meeting, agenda, by=by, reason=reason)
 
 
-def replace_sections(existing: list, sections: list[dict], *, model, new, exclude, by, reason: str) -> None:
+def replace_sections(
+    existing: list,
+    sections: list[dict],
+    *,
+    model,
+    new,
+    exclude,
+    by,
+    reason: str,
+    fields: tuple[str, ...] = ("heading", "text"),
+) -> None:
     """Make a paper's or minutes' headed sections exactly `sections`, in order, changing rows in place.
 
     Like the agenda order, the kept rows first move out of the way of the unique (owner, order)
@@ -267,9 +277,7 @@ def replace_sections(existing: list, sections: list[dict], *, model, new, exclud
     with history; one whose heading and text stay the same only gets its position back, without
     a history row.
     """
-    wanted = [
-        {"heading": (s.get("heading") or "").strip(), "text": (s.get("text") or "").strip()} for s in sections
-    ]
+    wanted = [_section_values(s, fields, model) for s in sections]
     for section in existing[len(wanted) :]:
         delete_with_history(section, reason=reason, by=by)
     existing = existing[: len(wanted)]
@@ -279,13 +287,24 @@ def replace_sections(existing: list, sections: list[dict], *, model, new, exclud
     for index, data in enumerate(wanted):
         if index < len(existing):
             section = existing[index]
-            if section.heading == data["heading"] and section.text == data["text"]:
+            if all(getattr(section, name) == data[name] for name in fields):
                 model.objects.filter(pk=section.pk).update(order=index + 1)
                 continue
         else:
             section = new()
         section.order = index + 1
-        section.heading = data["heading"]
-        section.text = data["text"]
+        for name, value in data.items():
+            setattr(section, name, value)
         _validated(section, exclude=exclude)
         save_with_history(section, reason=reason, by=by)
+
+
+def _section_values(section: dict, fields: tuple[str, ...], model) -> dict:
+    """A section's wanted values: text stripped, a missing one the field's default."""
+    values = {}
+    for name in fields:
+        value = section.get(name)
+        if value is None:
+            value = model._meta.get_field(name).get_default()
+        values[name] = value.strip() if isinstance(value, str) else value
+    return values

@@ -97,6 +97,7 @@ def minutes_update(
                 exclude=["minutes"],
                 by=by,
                 reason=reason,
+                fields=("heading", "text", "before_cases"),
             )
     return fresh
 

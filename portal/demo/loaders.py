@@ -318,8 +318,9 @@ def load_minutes(row: dict[str, Any], meeting: Meeting, registry: Registry) -> M
         minutes.next_meeting = registry.get("meetings", row["next_meeting"])
     _save(minutes)
     for order, section in enumerate(row.get("sections", []), start=1):
-        _check_fields(section, {"heading", "text"}, "referatavsnitt")
-        _save(MinutesSection(minutes=minutes, order=order, **_fields(section, {"heading", "text"})))
+        _check_fields(section, {"heading", "text", "before_cases"}, "referatavsnitt")
+        fields = _fields(section, {"heading", "text", "before_cases"})
+        _save(MinutesSection(minutes=minutes, order=order, **fields))
     return minutes
 
 

@@ -114,6 +114,11 @@ def test_protocol_of_published_minutes(docs):
     ):
         assert expected.casefold() in text, expected
     assert "oppfølgingspunkter" in text and "neste møte" in text
+    # In the referat's order: the purpose before the programme, the challenges after it.
+    purpose = text.index("utvikle et nettverk for samhandling")
+    programme = text.index("innledning v/rkk lofoten")
+    challenges = text.index("utfordringer presentert i møtet")
+    assert purpose < programme < challenges
     assert response["Cache-Control"].startswith("public")
     pdftools.assert_archival(data, title_part="Møteprotokoll: Samhandlingsarena Lofoten")
 

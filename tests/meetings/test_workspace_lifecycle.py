@@ -266,6 +266,7 @@ def test_minutes_page_refuses_bad_actions_politely(secretariat_client, issued, a
         "sections-INITIAL_FORMS": "0",
         "sections-0-heading": "Formål",
         "sections-0-text": "Bli kjent.",
+        "sections-0-before_cases": "on",
         "sections-1-heading": "",
         "sections-1-text": "",
         "next_meeting_date": "2023-09-27",
@@ -275,6 +276,7 @@ def test_minutes_page_refuses_bad_actions_politely(secretariat_client, issued, a
     assert response.status_code == 302 and _messages(response)[-1] == "Referatet er lagret."
     minutes = Minutes.objects.get(meeting=issued)
     assert [(s.order, s.heading, s.text) for s in minutes.sections.all()] == [(1, "Formål", "Bli kjent.")]
+    assert minutes.sections.get().before_cases is True
     assert (minutes.next_meeting_date, minutes.next_meeting_text) == (dt.date(2023, 9, 27), "Definere formål")
     # A second save from the page as first opened (version 0) is refused and keeps the first.
     response = secretariat_client.post(url, {**form, "sections-0-text": "Annet"})

@@ -70,6 +70,7 @@ def test_samhandlingsarena_agenda_follow_ups_and_next_meeting(output):
         (2, "Utfordringer presentert i møtet"),
         (3, "Mulighetsrom for samhandling rundt følgende"),
     ]
+    assert [s.before_cases for s in sections] == [True, False, False]  # Formål precedes the agenda
     assert sections[0].text.splitlines() == [
         "- Utvikle et nettverk for samhandling",
         "- Skape trygghet og gode relasjoner mellom ledere i begge tjenestelinjer i samhandlingsøyemed",
