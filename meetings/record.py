@@ -286,7 +286,8 @@ def protocol_record(user, meeting: Meeting) -> ProtocolRecord:
         case.minutes_readable = visible
     readable = {case.pk for case in cases if case.decision_visible}
     follow_ups = _follow_ups(meeting, readable) if visible else []
-    note = _consensus_note(meeting, cases) if visible else ""
+    # Asked whatever the cases are, so a page costs the same queries with or without a consensus.
+    note = parties.consensus_note(meeting) if visible else ""
     return ProtocolRecord(
         meeting=meeting,
         minutes=minutes if visible else None,
@@ -311,13 +312,5 @@ def case_record(user, case: Case) -> CaseEntry:
         if fresh.decision_visible
         else []
     )
-    note = _consensus_note(fresh.meeting, [fresh]) if fresh.decision_visible and fresh.meeting_id else ""
+    note = parties.consensus_note(fresh.meeting) if fresh.decision_visible and fresh.meeting_id else ""
     return case_entry(fresh, list(follow_ups), note)
-
-
-def _consensus_note(meeting: Meeting, cases) -> str:
-    """The parties check's sentence for the meeting's consensus decisions.
-
-    Asked whatever the cases are, so a page costs the same queries with or without a consensus.
-    """
-    return parties.consensus_note(meeting)
