@@ -101,6 +101,7 @@ def test_demo_meeting_with_a_consensus_while_a_party_was_absent(output):
     }
     absent = meeting.attendances.get(person__name="Demo Sykehusrepresentant (demo)")
     assert absent.status == "absent_with_notice"
+    assert absent.on_behalf_of.name == "UNN HF"  # the protocol's «Representerer» column
     (entry,) = record.protocol_record(None, meeting).entries
     assert [case.number for case in meeting.cases.all()] == demo_numbers()[meeting.title]
     assert entry.outcome and entry.consensus_note == "Vedtatt i konsensus; UNN HF var ikke til stede."
