@@ -2,6 +2,9 @@
 #   make run   – set everything up (virtualenv, dependencies, SQLite, demo data) and serve on :8000
 #   make test  – set up what the tests need and run the whole suite (non-zero on any failure)
 # With DATABASE_URL=postgres://postgres@127.0.0.1:5432/<name> both use PostgreSQL instead.
+# In production (README, "Production"):
+#   make serve   – migrations, collectstatic, then gunicorn with the production settings on $PORT
+#   make worker  – a background worker (PDFs, e-mail) with the same variables
 
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -11,7 +14,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup system-check test-tools migrate demo lint format ci clean
+.PHONY: run serve worker prod-env test setup system-check test-tools migrate demo lint format ci clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (found %s); set PYTHON=/path/to/python3.11" % sys.version.split()[0])'
@@ -57,6 +60,22 @@ run: demo
 	@echo "  Demo logins are listed in README.md (password: helsefellesskap-demo)"
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production: every variable comes from the environment; the settings refuse to start without
+# DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DJANGO_SITE_URL, DATABASE_URL (PostgreSQL), REDIS_URL
+# and DJANGO_EMAIL_URL, and say which one is missing.
+PROD := DJANGO_SETTINGS_MODULE=helsefellesskap.settings.production
+prod-env: setup
+	@$(PROD) $(PY) manage.py check --deploy --fail-level ERROR >/dev/null
+
+serve: prod-env
+	$(PROD) $(PY) manage.py migrate --noinput
+	$(PROD) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PROD) PORT=$(PORT) exec $(VENV)/bin/gunicorn --config gunicorn.conf.py helsefellesskap.wsgi
+
+worker: prod-env
+	$(PROD) exec $(VENV)/bin/celery --app helsefellesskap worker --loglevel INFO \
+	  --concurrency $${CELERY_CONCURRENCY:-2} --hostname worker@%h
 
 test: setup test-tools
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -137,7 +137,7 @@ def bench_document(label, build, meeting, name, repeat):
         data = documents.render_pdf(build(meeting, None).html)
         ours.append(time.perf_counter() - started)
         started = time.perf_counter()
-        HTML(string=html, base_url="hf-static:", url_fetcher=documents.OwnFilesOnly()).write_pdf(
+        HTML(string=html, base_url="hfstatic:", url_fetcher=documents.OwnFilesOnly()).write_pdf(
             pdf_variant=documents.PDF_VARIANT
         )
         weasy.append(time.perf_counter() - started)

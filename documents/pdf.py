@@ -9,8 +9,8 @@ file per audience and version under PDF_CACHE_ROOT: a request whose file exists 
 it without building any HTML. Only when it is absent is the HTML built and rendered by
 `render_pdf(html)` into PDF/A-2a bytes with WeasyPrint, once.
 
-WeasyPrint only ever reads our own files: `hf-static:` (the project's static files) and
-`hf-font:` (the PDF font); every other URL is refused.
+WeasyPrint only ever reads our own files: `hfstatic:` (the project's static files) and
+`hffont:` (the PDF font); every other URL is refused.
 
 The documents themselves are made in meetings/pdf.py and actionplans/pdf.py; this module knows
 nothing of meetings or plans.
@@ -56,10 +56,10 @@ class OwnFilesOnly(URLFetcher):
     """A URL fetcher that reads only our static files and the PDF font, nothing else."""
 
     def fetch(self, url, headers=None):
-        if url.startswith("hf-static:"):
-            path = finders.find(url.removeprefix("hf-static:"))
-        elif url.startswith("hf-font:"):
-            name = url.removeprefix("hf-font:")
+        if url.startswith("hfstatic:"):
+            path = finders.find(url.removeprefix("hfstatic:"))
+        elif url.startswith("hffont:"):
+            name = url.removeprefix("hffont:")
             path = FONT_DIR / name if "/" not in name and "\\" not in name else None
         else:
             raise ValueError(f"PDF documents may only use our own files, not {url[:80]!r}")
@@ -185,7 +185,7 @@ def fingerprint(kind: str, pk: int, audience: str, access: tuple) -> str:
 
 def render_pdf(html: str) -> bytes:
     """The PDF for a document's HTML: PDF/A-2a, tagged, fonts embedded and subset."""
-    return HTML(string=html, base_url="hf-static:", url_fetcher=OwnFilesOnly()).write_pdf(
+    return HTML(string=html, base_url="hfstatic:", url_fetcher=OwnFilesOnly()).write_pdf(
         pdf_variant=PDF_VARIANT, uncompressed_pdf=False
     )
 

@@ -324,9 +324,9 @@ def test_query_count_of_a_cached_document(docs, persona, django_assert_max_num_q
 
 def test_url_fetcher_reads_only_our_files():
     fetcher = documents.OwnFilesOnly()
-    assert fetcher.fetch("hf-static:pdf/print.css").read().startswith(b"/*")
-    assert fetcher.fetch("hf-font:SourceSansPro-Regular.ttf").read()[:4] == b"\x00\x01\x00\x00"
-    for url in ("http://example.org/x.png", "file:///etc/passwd", "hf-font:../../x", "data:text/plain,x"):
+    assert fetcher.fetch("hfstatic:pdf/print.css").read().startswith(b"/*")
+    assert fetcher.fetch("hffont:SourceSansPro-Regular.ttf").read()[:4] == b"\x00\x01\x00\x00"
+    for url in ("http://example.org/x.png", "file:///etc/passwd", "hffont:../../x", "data:text/plain,x"):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
 

@@ -1,5 +1,6 @@
 """`python manage.py load_demo`: the seed documents and a few demo extras, into an empty database."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from portal import demo
@@ -28,6 +29,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, flush=False, if_empty=False, **options):
+        if settings.ENVIRONMENT == "production":
+            # The demo creates the superuser "admin" with a password printed in the README.
+            raise CommandError(
+                "load_demo kjører ikke med produksjonsinnstillingene: demodataene har en "
+                "superbruker med et kjent passord. Bruk det lokale oppsettet (make run)."
+            )
         try:
             demo.load_demo(flush=flush)
         except demo.DatabaseNotEmpty as exc:
