@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import linebreaks
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from icalendar import Calendar, Event
@@ -132,7 +133,8 @@ class MinutesFeed(Feed):
     def items(self, obj):
         return (
             Meeting.objects.with_minutes_published()
-            .filter(body__partnership=obj)
+            # A meeting marked published whose minutes row is missing has nothing to show.
+            .filter(body__partnership=obj, minutes__isnull=False)
             .select_related("body__partnership", "minutes")
             .order_by("-start")[:50]
         )
@@ -144,7 +146,12 @@ class MinutesFeed(Feed):
         }
 
     def item_description(self, item):
-        """The decisions as the visitor's record has them, with their corrections marked."""
+        """The decisions as the visitor's record has them, with their corrections marked.
+
+        Atom carries it as `<summary type="html">`: the text is escaped as HTML here (and again
+        as XML by the feed writer), so a decision that contains markup is shown as text by a
+        feed reader, never run as markup.
+        """
         record = protocol_record(VISITOR, item)
         blocks = []
         for entry in record.entries:
@@ -158,7 +165,7 @@ class MinutesFeed(Feed):
             blocks.append(block)
         blocks += [str(correction) for correction in record.corrections]
         blocks += [str(c) for section in record.sections for c in section.corrections]
-        return "\n\n".join(blocks) or _("Minutes published.")
+        return linebreaks("\n\n".join(blocks) or _("Minutes published."), autoescape=True)
 
     def item_link(self, item):
         return item.get_absolute_url()

@@ -153,3 +153,37 @@ def test_unknown_partnership_feeds_are_404(feeds, anon_client):
     assert client.get("/finnes-ikke/kalender.ics").status_code == 404
     assert client.get("/finnes-ikke/referater.atom").status_code == 404
     assert client.get(f"/{feeds.to}/finnes-ikke/kalender.ics").status_code == 404
+
+
+@pytest.mark.django_db
+def test_minutes_feed_escapes_markup_in_decisions(world, anon_client):
+    """A decision containing markup reaches a feed reader as text, never as live HTML."""
+    meeting = mf.meeting(
+        world.body, status=Meeting.Status.MINUTES_PUBLISHED, start=dt.datetime(2023, 3, 1, 12, tzinfo=OSLO)
+    )
+    mf.case(meeting, number=4, title="Sak <i>med</i> markering", decision='<script>alert("x")</script> & <b>')
+    mf.minutes(meeting, published=True, text="Referat")
+    response = anon_client.get(f"/{world.partnership.slug}/referater.atom")
+    assert response.status_code == 200
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.bozo_exception
+    (entry,) = [e for e in feed.entries if "2023-03-01" in e.link]
+    summary = entry.summary_detail
+    assert summary.type == "text/html"
+    # What the reader renders as HTML has the markup as escaped text.
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;" in summary.value
+    assert "Sak &lt;i&gt;med&lt;/i&gt; markering" in summary.value
+    assert "<script" not in summary.value
+    raw = response.content.decode()
+    assert "&lt;script" not in raw.replace("&amp;lt;script", "")
+
+
+@pytest.mark.django_db
+def test_minutes_feed_skips_a_published_meeting_without_minutes(world, anon_client):
+    """A meeting marked published with no minutes row must not break the feed (it was a 500)."""
+    mf.meeting(
+        world.body, status=Meeting.Status.MINUTES_PUBLISHED, start=dt.datetime(2023, 4, 1, 12, tzinfo=OSLO)
+    )
+    response = anon_client.get(f"/{world.partnership.slug}/referater.atom")
+    assert response.status_code == 200
+    assert all("2023-04-01" not in entry.link for entry in feedparser.parse(response.content).entries)
