@@ -83,7 +83,10 @@ def _add_area(request, partnership, plan, forms):
 
 
 def _import_rows(request, partnership, plan, forms):
-    area = get_object_or_404(FocusArea, pk=request.POST.get("area"), action_plan=plan)
+    posted = request.POST.get("area", "")
+    # Not a whole number (tampered or stale form): no such focus area, a 404 rather than a 500.
+    area_pk = int(posted) if posted.isascii() and posted.isdigit() and len(posted) < 19 else 0
+    area = get_object_or_404(FocusArea, pk=area_pk, action_plan=plan)
     form = MeasureRowsForm(request.POST, prefix=f"rows-{area.pk}")
     created = form.is_valid() and _call(
         form,

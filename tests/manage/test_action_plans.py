@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from actionplans import services
 from actionplans.models import ActionPlan, FocusArea, Measure
@@ -251,3 +253,19 @@ def test_record_progress_and_see_it_on_the_public_plan(plan, meetings_world, cli
 
     response = client.post(url, {"status": "no-such-status"})
     assert response.status_code == 200 and 'id="error-summary"' in response.content.decode()
+
+
+@pytest.mark.django_db
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(area=st.one_of(st.text(max_size=25), st.integers(min_value=-(2**70), max_value=2**70).map(str)))
+def test_a_pasted_row_for_a_malformed_focus_area_is_404_and_adds_nothing(plan, secretariat_client, area):
+    """`area=abc` (and every other value that is not one of the plan's focus areas) was a 500."""
+    own = {str(pk) for pk in plan.focus_areas.values_list("pk", flat=True)}
+    if area.strip() in own:
+        return
+    before = Measure.objects.count()
+    response = secretariat_client.post(
+        action_plan_urls(plan)["plan"], {"action": "import", "area": area, f"rows-{area}-text": ROWS_2_2}
+    )
+    assert response.status_code in (400, 404)
+    assert Measure.objects.count() == before
