@@ -24,8 +24,10 @@ import functools
 import hashlib
 import mimetypes
 import re
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
@@ -42,7 +44,7 @@ from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import stamps
+from . import stamps, storage
 
 # PDF/A-2a: the archival level Arkivverket accepts for Noark 5, with the tagged structure
 # ("a", accessible) that universal design asks for. PDF/A-3 would also allow embedding
@@ -226,6 +228,28 @@ def delete_superseded(kind: str, pk: int, *, keep: str) -> list[str]:
             default_storage.delete(name)
             deleted.append(name)
     return deleted
+
+
+def delete_superseded_files(*, older_than: datetime, dry_run: bool = False) -> list[str]:
+    """For `manage.py cleanup_files`: of every variant's files keep the newest, delete the others;
+    delete leftovers that are no stored PDF (a temporary file of a killed worker) once they are
+    older than `older_than`. Returns the names deleted (or that would be, with `dry_run`)."""
+    variants: dict[tuple, list[str]] = defaultdict(list)
+    doomed = []
+    for name in storage.walk(default_storage, STORAGE_PREFIX):
+        folder_name, _, file_name = name.rpartition("/")
+        found = STORED_NAME.match(file_name)
+        if found:
+            variants[(folder_name, *found.group("audience", "variant"))].append(name)
+        elif default_storage.get_modified_time(name) < older_than:
+            doomed.append(name)
+    for names in variants.values():
+        if len(names) > 1:
+            doomed.extend(sorted(names, key=default_storage.get_modified_time)[:-1])
+    if not dry_run:
+        for name in doomed:
+            default_storage.delete(name)
+    return sorted(doomed)
 
 
 def open_stored(name: str):

@@ -18,6 +18,7 @@ import contextlib
 import errno
 import os
 import tempfile
+from collections.abc import Iterator
 
 from django.core.files.storage import FileSystemStorage
 from django.core.files.utils import validate_file_name
@@ -66,3 +67,15 @@ def _link(source: str, target: str) -> None:
         if os.path.exists(target):
             raise FileExistsError(target) from error
         os.rename(source, target)
+
+
+def walk(storage, prefix: str) -> Iterator[str]:
+    """Every file name under `prefix` in `storage`, sub-folders included (none if it is absent)."""
+    try:
+        folders, files = storage.listdir(prefix)
+    except FileNotFoundError:
+        return
+    for name in sorted(files):
+        yield f"{prefix}/{name}"
+    for folder in sorted(folders):
+        yield from walk(storage, f"{prefix}/{folder}")
