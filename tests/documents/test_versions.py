@@ -199,3 +199,14 @@ def test_a_new_version_deletes_the_superseded_file(two):
 def test_a_document_names_its_scopes():
     with pytest.raises(ValueError):
         documents.PdfDocument("x", 1, documents.PUBLIC, (), "x.pdf", lambda: ("", ()), scopes=())
+
+
+def test_applied_migrations_make_every_version_new(two):
+    """A data migration changes rows without signals: any applied migration bumps GLOBAL."""
+    meeting_a, meeting_b, _case_a, _case_b = two
+    before = versions(meeting_a, meeting_b)
+    stamps._after_migrate(sender=None, plan=[])  # nothing applied: nothing changes
+    assert versions(meeting_a, meeting_b) == before
+    stamps._after_migrate(sender=None, plan=[("a migration", False)])
+    after = versions(meeting_a, meeting_b)
+    assert after[0] != before[0] and after[1] != before[1]
