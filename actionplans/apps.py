@@ -6,3 +6,9 @@ class ActionplansConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "actionplans"
     verbose_name = _("Action plans")
+
+    def ready(self):
+        # Every change of this app's data gives the documents built from it a new version.
+        from .stamps import track_actionplans
+
+        track_actionplans()

@@ -3,9 +3,9 @@
 Built like the meeting PDFs (meetings/pdf.py, on documents/pdf.py): HTML from
 templates/actionplans/pdf/, rendered to PDF/A-2a. The plan and its measures are public; the
 cases that reported on a measure are listed only when their agenda is public, and always under
-their shown title, so the document
-is the same for everyone and has one audience. Its version (documents.pdf.fingerprint) is known
-without building the HTML, so a stored file is served straight away.
+their shown title, so the document is the same for everyone and has one audience. Its version
+(documents.pdf.fingerprint: the stamps of its partnership) is known without building the HTML,
+so a stored file is served straight away.
 """
 
 import functools
@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from documents.pdf import PUBLIC, PdfDocument, base_context, render_pdf
+from governance.stamps import document_scopes
 from meetings.models import Case
 
 from .models import ActionPlan, Measure, ProgressReport
@@ -64,6 +65,7 @@ def action_plan_document(action_plan: ActionPlan) -> PdfDocument:
         access=(),
         filename=f"handlingsplan-{action_plan.slug}-status.pdf",
         build=functools.partial(action_plan_html, action_plan),
+        scopes=document_scopes(action_plan.partnership_id),
     )
 
 

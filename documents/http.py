@@ -12,33 +12,44 @@ from . import pdf
 PUBLIC_MAX_AGE = 60 * 60  # an hour: a new version gets a new ETag, so caches revalidate cheaply
 
 
+def _served_once(document: pdf.PdfDocument) -> HttpResponse:
+    """The document built now, kept nowhere: its data changed while it was read."""
+    response = HttpResponse(pdf.render_pdf(document.html), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{document.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
 def pdf_response(request, document: pdf.PdfDocument):
     """The document with ETag, Last-Modified and Cache-Control by audience; 304 when unchanged.
 
     The version is known before any HTML is built: a stored file (or a 304) costs no template.
+    The file is read through the default storage, so every app server serves what any of them
+    stored.
     """
     etag = f'"{document.audience}-{document.version}"'
+    file = None
     if document.storable:
         try:
-            path, _rendered = pdf.stored_pdf(document)
-        except pdf.StaleDocumentError:
-            # The data changed while we read it: this once, serve what was built, keep nothing.
-            response = HttpResponse(pdf.render_pdf(document.html), content_type="application/pdf")
-            response["Content-Disposition"] = f'inline; filename="{document.filename}"'
-            response["Cache-Control"] = "private, no-store"
-            patch_vary_headers(response, ["Cookie"])
-            return response
-        modified = pdf.last_modified(path)
+            name, _rendered = pdf.stored_pdf(document)
+            file, modified = pdf.open_stored(name)
+        except (pdf.StaleDocumentError, FileNotFoundError):
+            # The data changed while we read it (or a newer version replaced this one just
+            # now): this once, serve what was built, keep nothing.
+            return _served_once(document)
     else:
-        path, modified = None, timezone.now()
+        modified = timezone.now()
     modified_at = int(modified.timestamp())  # whole seconds, as If-Modified-Since carries them
     response = get_conditional_response(request, etag=etag, last_modified=modified_at)
     if response is None:
-        if path is not None:
-            response = FileResponse(path.open("rb"), content_type="application/pdf")
+        if file is not None:
+            response = FileResponse(file, content_type="application/pdf")
         else:
             response = HttpResponse(pdf.render_pdf(document.html), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{document.filename}"'
+    elif file is not None:
+        file.close()
     response["ETag"] = etag
     response["Last-Modified"] = http_date(modified_at)
     if document.audience == pdf.PUBLIC:

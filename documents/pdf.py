@@ -2,12 +2,14 @@
 
 A document (`PdfDocument`) knows, with a few small queries and no HTML, who it is for (its
 audience: public, member or restricted) and its version: a fingerprint of the kind, the object,
-the audience, what of the data this user sees, the data version (`data_version()`: the newest
-change anywhere in the domain's history), the active language and the code version
-(`code_version()`: the PDF templates, static files and translations). `stored_pdf()` keeps one
-file per audience and version under PDF_CACHE_ROOT: a request whose file exists is served from
-it without building any HTML. Only when it is absent is the HTML built and rendered by
-`render_pdf(html)` into PDF/A-2a bytes with WeasyPrint, once.
+the audience, what of the data this user sees, the active language, the stamps of the data it
+is built from (documents/stamps.py: one small query, whatever the size of the history) and the
+code version (`code_version()`: the PDF templates, static files and translations).
+`stored_pdf()` keeps one file per audience and version in Django's default storage (a local
+folder, or S3-compatible object storage by configuration), named
+pdf/<kind>/<pk>/<audience>-<version>.pdf: a request whose file exists is served from it without
+building any HTML. Only when it is absent is the HTML built and rendered by `render_pdf(html)`
+into PDF/A-2a bytes with WeasyPrint, once, and the older versions of the same variant deleted.
 
 WeasyPrint only ever reads our own files: `hfstatic:` (the project's static files) and
 `hffont:` (the PDF font); every other URL is refused.
@@ -21,25 +23,28 @@ from __future__ import annotations
 import functools
 import hashlib
 import mimetypes
-import os
-import tempfile
+import re
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 import font_source_sans_pro
 import weasyprint
-from django.apps import apps
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.db import connection
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from . import stamps, storage
 
 # PDF/A-2a: the archival level Arkivverket accepts for Noark 5, with the tagged structure
 # ("a", accessible) that universal design asks for. PDF/A-3 would also allow embedding
@@ -76,7 +81,9 @@ class PdfDocument:
     `access` is what of the data this user sees beyond the audience (the cases whose content
     is visible, for the protocol also the next meeting); `build()` returns the HTML and the
     same (audience, access) as read from the full data, so a change between the two reads is
-    noticed (`consistent`) and such a document is not stored.
+    noticed (`consistent`) and such a document is not stored. `scopes` name the data the
+    document is built from (documents/stamps.py: for a meeting's documents its partnership);
+    GLOBAL is always added.
     """
 
     kind: str
@@ -85,11 +92,15 @@ class PdfDocument:
     access: tuple
     filename: str
     build: Callable[[], tuple[str, tuple]]
+    scopes: tuple[str, ...]
     version: str = field(init=False)
 
     def __post_init__(self):
+        if not self.scopes:
+            raise ValueError("A document names the scopes of the data it shows.")
         # Now, in the active language and with the data as it is now.
-        object.__setattr__(self, "version", fingerprint(self.kind, self.pk, self.audience, self.access))
+        version = fingerprint(self.kind, self.pk, self.audience, self.access, self.scopes)
+        object.__setattr__(self, "version", version)
 
     @cached_property
     def _built(self) -> tuple[str, tuple]:
@@ -111,43 +122,6 @@ class PdfDocument:
 
 class StaleDocumentError(Exception):
     """The data changed between the version and the HTML: serve it once, store nothing."""
-
-
-# Every model of these apps keeps its history with django-simple-history. Writes go through
-# history (the services, the admin and the management forms save models; no queryset.update()
-# or bulk_create() on domain data), so a saved change anywhere makes a new data version.
-HISTORY_APPS = ("governance", "meetings", "actionplans")
-
-
-@functools.cache
-def _history_tables() -> tuple[tuple[str, bool], ...]:
-    """(table, has history_date) of every history model, m2m history tables included."""
-    tables = []
-    for label in HISTORY_APPS:
-        for model in apps.get_app_config(label).get_models():
-            if model.__name__.startswith("Historical"):
-                has_date = any(field.name == "history_date" for field in model._meta.fields)
-                tables.append((model._meta.db_table, has_date))
-    return tuple(sorted(tables))
-
-
-def data_version() -> str:
-    """The newest history_date and the row count of every history table, in one query.
-
-    A governance portal changes rarely, so any change anywhere is a new version of every
-    document: simple and safe (nothing a document shows can change unnoticed).
-    """
-    quote = connection.ops.quote_name
-    selects = [
-        f"SELECT {index}, {'MAX(' + quote('history_date') + ')' if has_date else 'NULL'}, COUNT(*) "
-        f"FROM {quote(table)}"
-        for index, (table, has_date) in enumerate(_history_tables())
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(selects))
-        rows = sorted(cursor.fetchall())
-    summary = [(index, str(newest), count) for index, newest, count in rows]
-    return hashlib.sha256(repr(summary).encode()).hexdigest()
 
 
 @functools.cache
@@ -172,15 +146,19 @@ def code_version() -> str:
     ]
     for path in sorted(path for path in files if path.is_file()):
         digest.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes())
+    # By content, not modification time: every app server must arrive at the same versions.
     for mo in sorted((base / "locale").glob("*/LC_MESSAGES/django.mo")):
-        stat = mo.stat()
-        digest.update(f"{mo.relative_to(base)} {stat.st_mtime_ns} {stat.st_size}".encode())
+        digest.update(mo.relative_to(base).as_posix().encode() + b"\0" + mo.read_bytes())
     return digest.hexdigest()
 
 
-def fingerprint(kind: str, pk: int, audience: str, access: tuple) -> str:
-    parts = (kind, pk, audience, access, data_version(), get_language(), code_version())
-    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+def fingerprint(kind: str, pk: int, audience: str, access: tuple, scopes: tuple[str, ...]) -> str:
+    """The version: which variant of the document (the object, audience, access and language:
+    variants live side by side) followed by what it is made of now (the stamps of its scopes and
+    the code), so a newer file of the same variant supersedes an older one."""
+    variant = hashlib.sha256(repr((kind, pk, audience, access, get_language())).encode()).hexdigest()
+    made_of = hashlib.sha256(f"{stamps.version(scopes)} {code_version()}".encode()).hexdigest()
+    return variant[:VARIANT_LENGTH] + made_of[: 32 - VARIANT_LENGTH]
 
 
 def render_pdf(html: str) -> bytes:
@@ -190,39 +168,98 @@ def render_pdf(html: str) -> bytes:
     )
 
 
-def pdf_cache_root() -> Path:
-    return Path(settings.PDF_CACHE_ROOT)
+# ---------------------------------------------------------------------------
+# Stored files, through Django's storage API (local folder or S3-compatible)
+# ---------------------------------------------------------------------------
+
+STORAGE_PREFIX = "pdf"
+VARIANT_LENGTH = 12
+# pdf/<kind>/<pk>/<audience>-<variant><made of>.pdf
+STORED_NAME = re.compile(rf"^(?P<audience>[a-z]+)-(?P<variant>[0-9a-f]{{{VARIANT_LENGTH}}})[0-9a-f]+\.pdf$")
 
 
-def stored_path(document: PdfDocument) -> Path:
-    return pdf_cache_root() / document.kind / str(document.pk) / f"{document.audience}-{document.version}.pdf"
+class StoredPdf(NamedTuple):
+    """A stored file: its storage name, and whether this call rendered it."""
+
+    name: str
+    rendered: bool
 
 
-def stored_pdf(document: PdfDocument) -> tuple[Path, bool]:
-    """The stored file of this version and audience, rendered now if absent; (path, rendered).
+def folder(kind: str, pk: int) -> str:
+    return f"{STORAGE_PREFIX}/{kind}/{pk}"
 
-    A stored file is served without building the HTML. Raises StaleDocumentError, storing
-    nothing, when the data changed between the version and the HTML.
+
+def storage_name(document: PdfDocument) -> str:
+    return f"{folder(document.kind, document.pk)}/{document.audience}-{document.version}.pdf"
+
+
+def stored_pdf(document: PdfDocument) -> StoredPdf:
+    """The stored file of this version and audience, rendered and stored now if absent.
+
+    A stored file is served without building the HTML. A new file supersedes the older files of
+    the same variant, which are deleted. Raises StaleDocumentError, storing nothing, when the
+    data changed between the version and the HTML.
     """
     if not document.storable:
         raise ValueError("Unpublished documents are never stored.")
-    path = stored_path(document)
-    if path.is_file():
-        return path, False
+    name = storage_name(document)
+    if default_storage.exists(name):
+        return StoredPdf(name, False)
     if not document.consistent:
-        raise StaleDocumentError(path.name)
+        raise StaleDocumentError(name)
     data = render_pdf(document.html)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Write beside it and rename, so a concurrent reader never sees half a file.
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "wb") as tmp_file:
-        tmp_file.write(data)
-    os.replace(tmp, path)
-    return path, True
+    # The storage makes the file appear whole (documents/storage.py; an S3 upload is atomic).
+    saved = default_storage.save(name, ContentFile(data))
+    if saved != name:  # another worker stored this version meanwhile: keep theirs
+        default_storage.delete(saved)
+    delete_superseded(document.kind, document.pk, keep=name)
+    return StoredPdf(name, True)
 
 
-def last_modified(path: Path) -> datetime:
-    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+def delete_superseded(kind: str, pk: int, *, keep: str) -> list[str]:
+    """Delete the other files of the variant `keep` names (older versions of the same document,
+    audience, access and language); return their names."""
+    variant = STORED_NAME.match(keep.rsplit("/", 1)[-1]).group("audience", "variant")
+    deleted = []
+    for other in default_storage.listdir(folder(kind, pk))[1]:
+        found = STORED_NAME.match(other)
+        name = f"{folder(kind, pk)}/{other}"
+        if found and name != keep and found.group("audience", "variant") == variant:
+            default_storage.delete(name)
+            deleted.append(name)
+    return deleted
+
+
+def delete_superseded_files(*, older_than: datetime, dry_run: bool = False) -> list[str]:
+    """For `manage.py cleanup_files`: of every variant's files keep the newest, delete the others;
+    delete leftovers that are no stored PDF (a temporary file of a killed worker) once they are
+    older than `older_than`. Returns the names deleted (or that would be, with `dry_run`)."""
+    variants: dict[tuple, list[str]] = defaultdict(list)
+    doomed = []
+    for name in storage.walk(default_storage, STORAGE_PREFIX):
+        folder_name, _, file_name = name.rpartition("/")
+        found = STORED_NAME.match(file_name)
+        if found:
+            variants[(folder_name, *found.group("audience", "variant"))].append(name)
+        elif default_storage.get_modified_time(name) < older_than:
+            doomed.append(name)
+    for names in variants.values():
+        if len(names) > 1:
+            doomed.extend(sorted(names, key=default_storage.get_modified_time)[:-1])
+    if not dry_run:
+        for name in doomed:
+            default_storage.delete(name)
+    return sorted(doomed)
+
+
+def open_stored(name: str):
+    """(file, modified time) of a stored file; FileNotFoundError if it was deleted meanwhile."""
+    file = default_storage.open(name, "rb")  # first: S3 says FileNotFoundError here, cleanly
+    try:
+        return file, default_storage.get_modified_time(name)
+    except BaseException:
+        file.close()
+        raise
 
 
 # ---------------------------------------------------------------------------

@@ -6,3 +6,9 @@ class MeetingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "meetings"
     verbose_name = _("Meetings and cases")
+
+    def ready(self):
+        # Every change of this app's data gives the documents built from it a new version.
+        from .stamps import track_meetings
+
+        track_meetings()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from documents.pdf import MEMBER, PUBLIC, RESTRICTED, PdfDocument, base_context, render_pdf
 from governance.models import Membership
+from governance.stamps import document_scopes
 from governance.templatetags.portal import meeting_date
 
 from . import permissions
@@ -152,6 +153,7 @@ def notice_document(meeting: Meeting, user) -> PdfDocument:
         access=_access_of(rows),
         filename=f"innkalling-{meeting.body.slug}-{timezone.localtime(meeting.start):%Y-%m-%d}.pdf",
         build=functools.partial(notice_html, meeting, user),
+        scopes=document_scopes(meeting.body.partnership_id),
     )
 
 
@@ -185,6 +187,7 @@ def protocol_document(meeting: Meeting, user) -> PdfDocument:
         access=_access_of(rows),
         filename=f"protokoll-{meeting.body.slug}-{timezone.localtime(meeting.start):%Y-%m-%d}.pdf",
         build=functools.partial(protocol_html, meeting, user),
+        scopes=document_scopes(meeting.body.partnership_id),
     )
 
 
@@ -221,6 +224,7 @@ def case_document(case: Case, user) -> PdfDocument:
         access=_access_of(rows),
         filename=f"saksframlegg-{case.body.slug}-{case.year}-{case.number or case.pk}.pdf",
         build=functools.partial(case_html, case, user),
+        scopes=document_scopes(case.body.partnership_id),
     )
 
 

@@ -44,6 +44,7 @@ THIRD_PARTY_APPS = [
     "allauth.account",
 ]
 LOCAL_APPS = [
+    "documents",
     "governance",
     "meetings",
     "actionplans",
@@ -117,10 +118,18 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Attachments (attachments/…) and stored PDFs (pdf/…) go through Django's storage API: the
+# folder MEDIA_ROOT by default, written so a file appears whole (documents/storage.py), or
+# S3-compatible object storage with DJANGO_STORAGE_BACKEND=storages.backends.s3.S3Storage.
+# MEDIA_URL is never served: attachments only through the view that checks visibility.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
-# Stored PDFs, one file per document, audience and version (documents/pdf.py).
-PDF_CACHE_ROOT = Path(os.environ.get("DJANGO_PDF_CACHE_ROOT", MEDIA_ROOT / "pdf"))
+STORAGES = {
+    "default": {
+        "BACKEND": os.environ.get("DJANGO_STORAGE_BACKEND", "documents.storage.AtomicFileSystemStorage")
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 # The largest attachment the workspace accepts (meetings/uploads.py).
 ATTACHMENT_MAX_BYTES = int(os.environ.get("DJANGO_ATTACHMENT_MAX_BYTES", str(25 * 1024 * 1024)))
 # The portal's address as its users reach it, for the links in e-mails; production requires it.

@@ -107,7 +107,7 @@ MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDD
 # variables of django-storages. MEDIA_ROOT is never served directly (it holds exempt files).
 STORAGES = {
     "default": {
-        "BACKEND": os.environ.get("DJANGO_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
+        "BACKEND": os.environ.get("DJANGO_STORAGE_BACKEND", "documents.storage.AtomicFileSystemStorage")
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

@@ -1,11 +1,22 @@
-"""Attachments of a case: checked for size and type from their content, saved with history."""
+"""Attachments of a case: checked for size and type from their content, saved with history.
+
+Files go through the default storage (a local folder or S3-compatible object storage), under
+attachments/ with random names, and are served only by the view that checks visibility
+(meetings.views.public.attachment_download). A file whose row never committed (an interrupted
+upload) or whose row was deleted is an orphan: `delete_orphaned_files()`, run daily by
+`manage.py cleanup_files`, removes it.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from documents.storage import walk
 from governance import permissions
 from governance.history import save_with_history
 
@@ -28,7 +39,13 @@ def _attach(
         exemption_basis=(exemption_basis or "").strip() if exempt else "",
     )
     _validated(attachment)
-    save_with_history(attachment, reason=reason, by=by)
+    try:
+        save_with_history(attachment, reason=reason, by=by)
+    except BaseException:
+        # The file may be stored already (it is written before the row): leave no orphan.
+        if attachment.pk is None and attachment.file.name and attachment.file._committed:
+            attachment.file.storage.delete(attachment.file.name)
+        raise
     return attachment
 
 
@@ -53,3 +70,25 @@ def attachment_add(
             exempt=exempt,
             exemption_basis=exemption_basis,
         )
+
+
+ATTACHMENTS_PREFIX = "attachments"
+
+
+def delete_orphaned_files(*, older_than: datetime, dry_run: bool = False) -> list[str]:
+    """Delete the files under attachments/ that no attachment row names and that are older than
+    `older_than` (younger ones may belong to an upload whose transaction is still open).
+
+    Only live rows count: the file of a deleted attachment goes (an exempt file must not linger),
+    even if its history row still names it. Returns the names deleted (or that would be).
+    """
+    named = set(Attachment.objects.exclude(file="").values_list("file", flat=True))
+    doomed = [
+        name
+        for name in walk(default_storage, ATTACHMENTS_PREFIX)
+        if name not in named and default_storage.get_modified_time(name) < older_than
+    ]
+    if not dry_run:
+        for name in doomed:
+            default_storage.delete(name)
+    return doomed

@@ -72,12 +72,20 @@ def calendar(request, partnership=None):
 
 @require_safe
 def attachment_download(request, pk):
-    """Serve an attachment's file only to those who may read it; anything else is a 404."""
-    attachment = get_object_or_404(Attachment.objects.readable_by(request.user).exclude(file=""), pk=pk)
-    response = FileResponse(attachment.file.open("rb"), as_attachment=False, filename=attachment.file.name)
-    response["Cache-Control"] = (
-        "private, no-store" if attachment.exempt or attachment.case.exempt else "private"
+    """Serve an attachment's file only to those who may read it; anything else is a 404.
+
+    The only way to an attachment's bytes: MEDIA_URL is never served. The file is read through
+    the default storage (local folder or S3), so any app server can serve it."""
+    attachment = get_object_or_404(
+        Attachment.objects.readable_by(request.user).exclude(file="").select_related("case"), pk=pk
     )
+    try:
+        file = attachment.file.storage.open(attachment.file.name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None  # a row whose file is gone (restored from history): nothing to serve
+    response = FileResponse(file, as_attachment=False, filename=attachment.file.name.rsplit("/", 1)[-1])
+    exempt = attachment.exempt or attachment.case.exempt
+    response["Cache-Control"] = "private, no-store" if exempt else "private"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -1,0 +1,29 @@
+"""Which partnership each action plan row belongs to, for the document stamps (governance/stamps.py).
+
+A plan's status PDF also shows rows of other apps: the bodies responsible for a measure, the
+published cases that reported on it (whether a case is published follows its meeting) and the
+case that adopted the plan; their changes stamp the plan's partnership too.
+"""
+
+from governance.stamps import track_in_partnership
+
+PLAN = "focus_area__action_plan__partnership"
+
+
+def track_actionplans() -> None:
+    from governance.models import Body
+    from meetings.models import Case, Meeting
+
+    from .models import ActionPlan, FocusArea, Goal, Measure, ProgressReport
+
+    track_in_partnership(ActionPlan, "partnership")
+    track_in_partnership(FocusArea, "action_plan__partnership")
+    track_in_partnership(Goal, PLAN)
+    track_in_partnership(Measure, PLAN)
+    track_in_partnership(ProgressReport, f"measure__{PLAN}")
+    # Rows of the layers below, as the plan shows them.
+    track_in_partnership(Body, f"measures__{PLAN}", f"progress_reports__measure__{PLAN}")
+    track_in_partnership(
+        Case, f"measures__{PLAN}", f"progress_reports__measure__{PLAN}", "adopted_action_plans__partnership"
+    )
+    track_in_partnership(Meeting, f"cases__measures__{PLAN}")

@@ -1,0 +1,41 @@
+"""Which partnership a row's data belongs to, for the document stamps (documents/stamps.py).
+
+A document of a meeting or a plan is built from its partnership's data and from data shown
+everywhere (people, organisations, patient groups); its version is made from the stamps of those
+two scopes. Each app maps its own models here, in its AppConfig.ready(), so this module names no
+model of a higher layer. A lookup may also lead to another partnership that shows the row (a case
+listed under a measure of a plan), so that one's documents change too.
+"""
+
+from documents import stamps
+
+
+def partnership_scope(partnership_id) -> str:
+    return f"partnership:{partnership_id}"
+
+
+def document_scopes(partnership_id) -> tuple[str, ...]:
+    """The scopes a document of this partnership is built from (GLOBAL is added by documents)."""
+    return (partnership_scope(partnership_id),)
+
+
+def track_in_partnership(model, *paths: str) -> None:
+    """Stamp the partnership(s) `paths` lead to whenever a row of `model` changes."""
+    stamps.track(model, *paths, scope=partnership_scope)
+
+
+def track_everywhere(model) -> None:
+    """Rows any partnership's documents may show (a person sits in bodies of several): GLOBAL."""
+    stamps.track(model, everywhere=True)
+
+
+def track_governance() -> None:
+    from .models import Body, Membership, Organisation, Partnership, PatientGroup, Person
+
+    track_in_partnership(Partnership, "pk")
+    track_in_partnership(Body, "partnership")
+    track_in_partnership(Membership, "body__partnership")
+    # An organisation's people and representatives sit in other partnerships' bodies too.
+    track_everywhere(Organisation)
+    track_everywhere(Person)
+    track_everywhere(PatientGroup)

@@ -1,0 +1,49 @@
+"""Which partnership each meetings row belongs to, for the document stamps (governance/stamps.py).
+
+Coarse on purpose: a change anywhere in a partnership's meetings gives every document of that
+partnership a new version. The reverse lookups catch a row shown by a document of another
+meeting (a case closing a follow-up, the meeting named as the next one in minutes).
+"""
+
+from governance.stamps import track_in_partnership
+
+
+def track_meetings() -> None:
+    from .models import (
+        Amendment,
+        Attachment,
+        Attendance,
+        Case,
+        CaseSection,
+        FollowUp,
+        Meeting,
+        Minutes,
+        MinutesApprovalAnswer,
+        MinutesSection,
+        Recusal,
+        Reservation,
+    )
+
+    track_in_partnership(Meeting, "body__partnership", "announced_in_minutes__meeting__body__partnership")
+    track_in_partnership(Attendance, "meeting__body__partnership")
+    track_in_partnership(
+        Case,
+        "body__partnership",
+        "meeting__body__partnership",
+        "follow_ups__meeting__body__partnership",
+        "follow_up_sources__meeting__body__partnership",
+        "closed_follow_ups__meeting__body__partnership",
+        "approved_minutes__meeting__body__partnership",
+    )
+    for part_of_case in (CaseSection, Reservation, Recusal, Attachment):
+        track_in_partnership(part_of_case, "case__body__partnership")
+    track_in_partnership(
+        Minutes,
+        "meeting__body__partnership",
+        "next_meeting__body__partnership",
+        "approved_in_case__body__partnership",
+    )
+    track_in_partnership(MinutesSection, "minutes__meeting__body__partnership")
+    track_in_partnership(MinutesApprovalAnswer, "minutes__meeting__body__partnership")
+    track_in_partnership(FollowUp, "meeting__body__partnership", "case__body__partnership")
+    track_in_partnership(Amendment, "case__body__partnership", "minutes__meeting__body__partnership")
