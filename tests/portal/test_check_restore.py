@@ -58,8 +58,10 @@ def test_an_empty_database_fails():
 
 def test_an_unapplied_migration_fails_first(installation):
     pending = [(SimpleNamespace(app_label="meetings", name="0099_future"), False)]
-    with mock.patch(
-        "portal.management.commands.check_restore.MigrationExecutor.migration_plan", return_value=pending
+    with (
+        mock.patch(
+            "portal.management.commands.check_restore.MigrationExecutor.migration_plan", return_value=pending
+        ),
+        pytest.raises(CommandError, match="1 migreringer er ikke kjørt \\(meetings.0099_future\\)"),
     ):
-        with pytest.raises(CommandError, match="1 migreringer er ikke kjørt \\(meetings.0099_future\\)"):
-            check_restore()
+        check_restore()
