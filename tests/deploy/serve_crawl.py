@@ -174,39 +174,62 @@ def stop(server):
             server.wait()
 
 
-def main():
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped by SIGTERM"))
-    work = Path(tempfile.mkdtemp(prefix="hf-serve-crawl-"))
-    database_url = f"{PG}/{DB}"
+def environments(work):
+    """The local variables (for the demo loader) and the production ones (for make serve)."""
     local = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")}
-    local |= {"DATABASE_URL": database_url, "DJANGO_MEDIA_ROOT": str(work / "media")}
+    local |= {"DATABASE_URL": f"{PG}/{DB}", "DJANGO_MEDIA_ROOT": str(work / "media")}
     production = local | {
         "DJANGO_SECRET_KEY": "serve-crawl-" + "x" * 60,
         "DJANGO_ALLOWED_HOSTS": HOST,
         "DJANGO_SITE_URL": f"https://{HOST}",
         "REDIS_URL": os.environ.get("SERVE_CRAWL_REDIS_URL", "redis://127.0.0.1:6379/6"),
+        # Nothing listens there: no page a visitor opens sends e-mail.
         "DJANGO_EMAIL_URL": f"smtp://127.0.0.1:{PORT + 1}",
         "DJANGO_STATIC_ROOT": str(work / "static"),
         "PORT": str(PORT),
         "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
     }
+    return {"local": local, "production": production}
+
+
+def fresh_database():
     psql(f'DROP DATABASE IF EXISTS "{DB}"')
     psql(f'CREATE DATABASE "{DB}"')
+
+
+def drop_database():
+    psql(f'DROP DATABASE IF EXISTS "{DB}"')
+
+
+def start_server(env, log):
+    """The demo data (local settings), then `make serve` (production settings) until /helse/ is 200."""
+    run([PY, "manage.py", "migrate", "--noinput", "--verbosity", "0"], env["local"])
+    run([PY, "manage.py", "load_demo"], env["local"], stdout=subprocess.DEVNULL)
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            ["make", "--no-print-directory", "serve"],
+            cwd=ROOT,
+            env=env["production"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: make, gunicorn and its workers stop together
+        )
+    try:
+        wait_until_healthy(server, log)
+    except BaseException:
+        stop(server)
+        raise
+    return server
+
+
+def main():
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped by SIGTERM"))
+    work = Path(tempfile.mkdtemp(prefix="hf-serve-crawl-"))
     log = work / "serve.log"
+    fresh_database()
     server = None
     try:
-        run([PY, "manage.py", "migrate", "--noinput", "--verbosity", "0"], local)
-        run([PY, "manage.py", "load_demo"], local, stdout=subprocess.DEVNULL)
-        with log.open("w") as out:
-            server = subprocess.Popen(
-                ["make", "--no-print-directory", "serve"],
-                cwd=ROOT,
-                env=production,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group, so make, gunicorn and workers stop together
-            )
-        wait_until_healthy(server, log)
+        server = start_server(environments(work), log)
         print("make serve is up: /helse/ 200")
         failures, pdfs, statics = crawl()
         failures += check_static(statics)
@@ -219,7 +242,7 @@ def main():
     finally:
         if server is not None:
             stop(server)
-        psql(f'DROP DATABASE IF EXISTS "{DB}"')
+        drop_database()
 
 
 if __name__ == "__main__":
