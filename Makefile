@@ -14,7 +14,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve worker prod-env test setup system-check test-tools migrate demo lint format ci clean
+.PHONY: run serve worker backup restore prod-env test setup system-check test-tools migrate demo lint format ci clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (found %s); set PYTHON=/path/to/python3.11" % sys.version.split()[0])'
@@ -76,6 +76,17 @@ serve: prod-env
 worker: prod-env
 	$(PROD) exec $(VENV)/bin/celery --app helsefellesskap worker --loglevel INFO \
 	  --concurrency $${CELERY_CONCURRENCY:-2} --hostname worker@%h
+
+# Backups (README, "Backups and restore"): the database and the media folder, with the same
+# variables as `make serve`; BACKUP_DIR (default ./backups) is where they go.
+backup:
+	scripts/backup.sh $(BACKUP_DIR)
+
+# Into an empty database and media folder only; then checks the result with the production settings.
+restore: prod-env
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/helsefellesskap-<time>"; exit 1; }
+	scripts/restore.sh "$(BACKUP)"
+	$(PROD) $(PY) manage.py check_restore
 
 test: setup test-tools
 	$(PY) -m pytest $(PYTEST_ARGS)

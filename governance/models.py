@@ -30,6 +30,7 @@ RESERVED_SLUGS = frozenset(
         "min-side",
         "static",
         "media",
+        "helse",
     }
 )
 

@@ -1,17 +1,23 @@
 """Root URL configuration.
 
-Fixed first segments (admin, konto, kalender, tilgjengelighet, …) come before
+Fixed first segments (admin, konto, kalender, tilgjengelighet, helse, …) come before
 the partnership-scoped paths, whose first segment is a partnership's slug;
 governance.models.RESERVED_SLUGS keeps a partnership from taking one of them.
 """
 
+from allauth.core.internal.ratelimit import handler429 as allauth_handler429
 from django.contrib import admin
 from django.urls import include, path
+from django.views import defaults
+
+from helsefellesskap import security_log
+from helsefellesskap.health import health
 
 admin.site.site_header = "Helsefellesskap"
 admin.site.site_title = "Helsefellesskap"
 
 urlpatterns = [
+    path("helse/", health, name="health"),
     path("", include("portal.urls_pdf")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -22,3 +28,15 @@ urlpatterns = [
     path("", include("actionplans.urls")),
     path("", include("portal.urls")),
 ]
+
+
+def handler403(request, exception=None):
+    """Refused access (PermissionDenied anywhere) goes to the security log, then Django's page."""
+    security_log.access_refused(request)
+    return defaults.permission_denied(request, exception)
+
+
+def handler429(request):
+    """allauth's rate limits (password reset e-mails, …) go to the security log, then its page."""
+    security_log.rate_limited(request)
+    return allauth_handler429(request)

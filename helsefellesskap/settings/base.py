@@ -195,10 +195,17 @@ SIMPLE_HISTORY_REVERT_DISABLED = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    # WeasyPrint reports every rendering step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        # WeasyPrint reports every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # Logins, failures, lockouts, refused access, password changes (helsefellesskap/
+        # security_log.py): always at INFO, whatever DJANGO_LOG_LEVEL says, to the root's handler.
+        "helsefellesskap.security": {"level": os.environ.get("DJANGO_SECURITY_LOG_LEVEL", "INFO")},
+    },
 }
 
 # Norwegian date and time forms ("12. mai 2023 kl. 12.00").

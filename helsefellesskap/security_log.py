@@ -1,0 +1,103 @@
+"""Security events to the `helsefellesskap.security` logger, without secrets.
+
+Logged: logins, logouts, failed logins (the username tried, never the password), lockouts after
+too many failed logins, other refused rate-limited requests (429), refused access (403), and
+password changes, sets and resets. Each line names the event, the user's id or the username
+tried, the path and the client address. Passwords, session keys, CSRF tokens and reset keys are
+never passed to the logger.
+
+The receivers are connected when the URL configuration is imported (helsefellesskap/urls.py):
+every event here happens inside a request, and a request always loads the URLs first, so no
+AppConfig is needed for a package that is not an installed app.
+"""
+
+import logging
+
+from allauth.account import signals as account_signals
+from django.contrib.auth import signals as auth_signals
+from django.dispatch import receiver
+
+logger = logging.getLogger("helsefellesskap.security")
+
+# What a username may look like in a log line: bounded, and nothing that could forge a line.
+USERNAME_MAX = 150
+
+
+def client_address(request) -> str:
+    """The address the request came from, as the log records it.
+
+    REMOTE_ADDR for now: behind a reverse proxy that is the proxy's address until the trusted
+    proxies are configured (the security work changes this one function).
+    """
+    if request is None:
+        return "-"
+    return request.META.get("REMOTE_ADDR") or "-"
+
+
+def clean_username(value) -> str:
+    text = str(value or "")[:USERNAME_MAX]
+    return "".join(char if char.isprintable() else "?" for char in text) or "-"
+
+
+def user_id(user) -> str:
+    return str(user.pk) if user is not None and getattr(user, "pk", None) is not None else "-"
+
+
+def log_event(event: str, request=None, *, level=logging.INFO, **fields) -> None:
+    """One line per event: `event key=value …`; the same fields also as `extra` for JSON logs."""
+    fields = {
+        **fields,
+        "path": request.path if request is not None else "-",
+        "ip": client_address(request),
+    }
+    text = " ".join(f"{key}={value}" for key, value in fields.items())
+    logger.log(level, "%s %s", event, text, extra={"security_event": event, **fields})
+
+
+@receiver(auth_signals.user_logged_in, dispatch_uid="security_log_logged_in")
+def logged_in(sender, request, user, **kwargs):
+    log_event("login", request, user=user_id(user), username=clean_username(user.get_username()))
+
+
+@receiver(auth_signals.user_logged_out, dispatch_uid="security_log_logged_out")
+def logged_out(sender, request, user, **kwargs):
+    log_event("logout", request, user=user_id(user))
+
+
+@receiver(auth_signals.user_login_failed, dispatch_uid="security_log_login_failed")
+def login_failed(sender, credentials, request=None, **kwargs):
+    # Django blanks the password in `credentials` already; read only the username anyway.
+    username = credentials.get("username") or credentials.get("login") or credentials.get("email")
+    log_event("login_failed", request, level=logging.WARNING, username=clean_username(username))
+
+
+@receiver(account_signals.password_changed, dispatch_uid="security_log_password_changed")
+def password_changed(sender, request, user, **kwargs):
+    log_event("password_changed", request, user=user_id(user))
+
+
+@receiver(account_signals.password_set, dispatch_uid="security_log_password_set")
+def password_set(sender, request, user, **kwargs):
+    log_event("password_set", request, user=user_id(user))
+
+
+@receiver(account_signals.password_reset, dispatch_uid="security_log_password_reset")
+def password_reset(sender, request, user, **kwargs):
+    log_event("password_reset", request, user=user_id(user))
+
+
+def login_locked_out(request, username) -> None:
+    """Called by the account adapter when a login is refused for too many failures."""
+    log_event("login_locked_out", request, level=logging.WARNING, username=clean_username(username))
+
+
+def access_refused(request) -> None:
+    user = getattr(request, "user", None)
+    authenticated = user is not None and user.is_authenticated
+    log_event("access_refused", request, level=logging.WARNING, user=user_id(user) if authenticated else "-")
+
+
+def rate_limited(request) -> None:
+    user = getattr(request, "user", None)
+    authenticated = user is not None and user.is_authenticated
+    log_event("rate_limited", request, level=logging.WARNING, user=user_id(user) if authenticated else "-")
