@@ -159,13 +159,19 @@ class Run:
         print(f"   … {label}: {seconds:.1f} s", flush=True)
 
     def fresh_database(self) -> None:
-        admin = psycopg2.connect(f"{self.args.postgres.rstrip('/')}/postgres")
+        try:
+            admin = psycopg2.connect(f"{self.args.postgres.rstrip('/')}/postgres")
+        except psycopg2.OperationalError as error:
+            raise RuntimeError(f"PostgreSQL is not reachable at {self.args.postgres}: {error}") from error
         admin.autocommit = True
         with admin.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{self.args.database}" WITH (FORCE)')
             cursor.execute(f'CREATE DATABASE "{self.args.database}"')
         admin.close()
-        redis.Redis.from_url(self.args.redis).flushdb()
+        try:
+            redis.Redis.from_url(self.args.redis).flushdb()
+        except redis.ConnectionError as error:
+            raise RuntimeError(f"Redis is not reachable at {self.args.redis}: {error}") from error
 
     def manage(self, *argv: str) -> str:
         """manage.py with the local settings (no Redis: tasks run in-process) on the shared data."""
