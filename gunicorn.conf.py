@@ -7,8 +7,17 @@ workers) and FORWARDED_ALLOW_IPS (the proxies whose X-Forwarded-* headers it tru
 
 import multiprocessing
 import os
+import re
 
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+# gunicorn ≥ 25 opens a control socket (for gunicornc) at one path per user by default,
+# $XDG_RUNTIME_DIR/gunicorn.ctl or ~/.gunicorn/gunicorn.ctl: a second server on the same machine
+# takes that path over and deletes it when it stops. One socket per address instead.
+_runtime = os.environ.get("XDG_RUNTIME_DIR", "")
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or os.path.join(
+    _runtime if _runtime and os.path.isdir(_runtime) else os.path.expanduser("~/.gunicorn"),
+    f"gunicorn-{re.sub(r'[^A-Za-z0-9.]+', '-', bind).strip('-')}.ctl",
+)
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "sync"
 # A notice PDF with many case papers can take several seconds to render on a first request.
