@@ -32,9 +32,3 @@ accesslog = "-"
 errorlog = "-"
 # The client address is logged as the proxy passed it; no request bodies, no cookies.
 access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms'
-# gunicorn 27's control socket (for `gunicornc`) defaults to one path per user,
-# ~/.gunicorn/gunicorn.ctl, which a second server on the same machine would take over; off
-# unless GUNICORN_CONTROL_SOCKET names a path of this server's own.
-control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
-if not control_socket_disable:
-    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
