@@ -85,7 +85,7 @@ def test_bad_follow_up_ids_are_refused_politely(meetings_world, secretariat_clie
         response = secretariat_client.post(
             _agenda_url(meetings_world.draft), {"action": "take_follow_up", "follow_up": value}
         )
-        assert response.status_code == 302, value
+        assert response.status_code == (400 if "\x00" in value else 302), value
 
 
 def test_the_overview_marks_overdue_points(meetings_world, secretariat_client, points):
