@@ -284,7 +284,7 @@ def mail_rounds(meeting: Meeting) -> list[MailRound]:
         shown.total += 1
         if state == MailRecipient.State.SENT:
             shown.sent += 1
-            shown.last_sent_at = max(filter(None, (shown.last_sent_at, sent_at)))
+            shown.last_sent_at = max(filter(None, (shown.last_sent_at, sent_at)), default=None)
         elif state == MailRecipient.State.FAILED:
             shown.failed.append(address)
     return sorted(rounds.values(), key=lambda shown: shown.kind != MailDelivery.Kind.NOTICE)

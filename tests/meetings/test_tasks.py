@@ -115,7 +115,7 @@ def test_two_refused_addresses_are_retried_then_given_up_and_shown_to_the_secret
 
     page = _manage_page(secretariat_client, meeting)
     assert "Innkalling sendt på e-post til 3 av 5 medlemmer" in page
-    assert "e-post til 2 av 5 medlemmer feilet: kari@example.no, ola@example.no (ga opp)" in page
+    assert "e-post til 2 av 5 medlemmer feilet: kari@example.no, ola@example.no (ga opp;" in page
     assert 'value="resend_mail"' in page and "Send på nytt" in page
     for persona in ("visitor", "member", "leader"):
         client = client_as(persona)
@@ -132,9 +132,14 @@ def test_a_failure_awaiting_its_retry_says_so(
     meeting = _issue(world, staff, django_capture_on_commit_callbacks, execute=False)
     delivery = MailDelivery.objects.get(meeting=meeting)
     page = _manage_page(secretariat_client, meeting)
-    assert "Innkalling sendt på e-post til 0 av 5 medlemmer; 5 av 5 medlemmer venter ennå" in page
+    assert "Innkalling sendes på e-post til 5 medlemmer" in page
+    delivery.recipients.filter(address="member@example.no").update(state=MailRecipient.State.SENT)
+    page = _manage_page(secretariat_client, meeting)
+    assert "Innkalling sendt på e-post til 1 av 5 medlemmer; 4 av 5 medlemmer venter ennå" in page
 
-    assert sorted(notifications.deliver(delivery.pk)) == sorted(BAD)  # one attempt, as the worker's first
+    # One attempt, as the worker's first: the row marked sent above is not sent again.
+    assert sorted(notifications.deliver(delivery.pk)) == sorted(BAD)
+    assert _sent_to() == ["leader@example.no", "referent@example.no"]
     page = _manage_page(secretariat_client, meeting)
     assert "Innkalling sendt på e-post til 3 av 5 medlemmer; e-post til 2 av 5 medlemmer feilet" in page
     assert "(prøves på nytt)" in page
