@@ -72,8 +72,23 @@ def track(model: type[Model], *paths: str, scope: Callable[[object], str] | None
         raise ValueError(f"{model._meta.label}: give paths and a scope, or everywhere=True")
 
 
+_never_shown: dict[type[Model], str] = {}
+
+
+def never_shown(model: type[Model], reason: str) -> None:
+    """Declare that no document shows `model`'s rows (an operational record), so its writes
+    leave every version alone; `reason` says why, for the reader of the registry."""
+    if model in _registry:
+        raise ValueError(f"{model._meta.label} is tracked; it cannot also be never shown")
+    _never_shown[model] = reason
+
+
 def tracked_models() -> set[type[Model]]:
     return set(_registry)
+
+
+def never_shown_models() -> set[type[Model]]:
+    return set(_never_shown)
 
 
 def _multi_valued(model: type[Model], path: str) -> bool:

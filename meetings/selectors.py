@@ -1,6 +1,7 @@
 """Reads for the public meeting and case pages, each in a fixed number of queries."""
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -8,7 +9,7 @@ from django.utils import timezone
 from governance.models import Body, Membership
 
 from . import permissions, record
-from .models import Attachment, Attendance, Case, FollowUp, Meeting
+from .models import Attachment, Attendance, Case, FollowUp, MailDelivery, MailRecipient, Meeting
 
 CASE_PAPER_RELATIONS = (
     "sections",
@@ -244,3 +245,46 @@ def follow_ups_to_offer(meeting: Meeting):
         .select_related("meeting", "case__body__partnership", "responsible_person")
         .order_by("due", "meeting__start", "order", "pk")
     )
+
+
+@dataclass
+class MailRound:
+    """How the newest e-mail round of one kind went, as the secretariat's meeting page says it."""
+
+    pk: int
+    kind: str
+    label: str
+    gave_up: bool
+    total: int = 0
+    sent: int = 0
+    failed: list[str] = field(default_factory=list)
+    last_sent_at: dt.datetime | None = None
+
+    @property
+    def waiting(self) -> int:
+        return self.total - self.sent - len(self.failed)
+
+
+def mail_rounds(meeting: Meeting) -> list[MailRound]:
+    """The newest notice and cancellation round of the meeting with their counts, in one query."""
+    rows = (
+        MailDelivery.objects.filter(meeting=meeting)
+        .order_by("-created_at", "-pk", "recipients__address")
+        .values_list(
+            "pk", "kind", "gave_up_at", "recipients__address", "recipients__state", "recipients__sent_at"
+        )
+    )
+    rounds: dict[str, MailRound] = {}
+    for pk, kind, gave_up_at, address, state, sent_at in rows:
+        shown = rounds.setdefault(
+            kind, MailRound(pk, kind, MailDelivery.Kind(kind).label, gave_up=gave_up_at is not None)
+        )
+        if shown.pk != pk or address is None:
+            continue  # an older round of the same kind, or a round with no one to send to
+        shown.total += 1
+        if state == MailRecipient.State.SENT:
+            shown.sent += 1
+            shown.last_sent_at = max(filter(None, (shown.last_sent_at, sent_at)), default=None)
+        elif state == MailRecipient.State.FAILED:
+            shown.failed.append(address)
+    return sorted(rounds.values(), key=lambda shown: shown.kind != MailDelivery.Kind.NOTICE)

@@ -5,6 +5,7 @@ partnership a new version. The reverse lookups catch a row shown by a document o
 meeting (a case closing a follow-up, the meeting named as the next one in minutes).
 """
 
+from documents.stamps import never_shown
 from governance.stamps import track_in_partnership
 
 
@@ -12,6 +13,8 @@ def track_meetings() -> None:
     from .models import (
         Amendment,
         Attachment,
+        MailDelivery,
+        MailRecipient,
         Attendance,
         Case,
         CaseSection,
@@ -47,3 +50,8 @@ def track_meetings() -> None:
     track_in_partnership(MinutesApprovalAnswer, "minutes__meeting__body__partnership")
     track_in_partnership(FollowUp, "meeting__body__partnership", "case__body__partnership")
     track_in_partnership(Amendment, "case__body__partnership", "minutes__meeting__body__partnership")
+
+    # Sending a notice writes these rows; were they tracked, every e-mail sent would throw away
+    # the PDFs just rendered for the notice.
+    never_shown(MailDelivery, "which e-mails of a notice or cancellation were sent: the workspace only")
+    never_shown(MailRecipient, "one member's e-mail of a round: the workspace only")

@@ -130,6 +130,9 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Render a meeting's public PDFs in the worker when its notice is issued or its minutes are
+# published (meetings/tasks.py), so no visitor waits for the first one. Off in the tests.
+PDF_PRERENDER = env_bool("DJANGO_PDF_PRERENDER", True)
 # The largest attachment the workspace accepts (meetings/uploads.py).
 ATTACHMENT_MAX_BYTES = int(os.environ.get("DJANGO_ATTACHMENT_MAX_BYTES", str(25 * 1024 * 1024)))
 # The portal's address as its users reach it, for the links in e-mails; production requires it.

@@ -8,3 +8,7 @@ from .base import env_bool
 DEBUG = env_bool("DJANGO_DEBUG", True)
 # A development key only: production refuses to start without its own secret.
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "local-development-only-not-secret")
+# Without REDIS_URL there is no worker and tasks run inside the request: rendering every public
+# PDF there would make issuing a notice take seconds, so locally they are rendered on first
+# request, as before, unless DJANGO_PDF_PRERENDER says otherwise.
+PDF_PRERENDER = env_bool("DJANGO_PDF_PRERENDER", bool(REDIS_URL))  # noqa: F405

@@ -11,6 +11,7 @@ SECRET_KEY = "test-only-not-secret"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="hf-test-media-"))
+PDF_PRERENDER = False  # WeasyPrint takes about a second a document; the tests that need it turn it on
 STORAGES = {
     "default": {"BACKEND": "documents.storage.AtomicFileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -7,6 +7,7 @@ so the chain FSU → SSU → Partnerskapsmøtet can be followed both ways.
 
 from .approval import MinutesApprovalAnswer
 from .case import Attachment, Case, CaseSection, Recusal, Reservation, attachment_upload_to
+from .delivery import MailDelivery, MailRecipient
 from .meeting import Attendance, Meeting
 from .record import Amendment, FollowUp, Minutes, MinutesSection
 
@@ -17,6 +18,8 @@ __all__ = [
     "Case",
     "CaseSection",
     "FollowUp",
+    "MailDelivery",
+    "MailRecipient",
     "Meeting",
     "Minutes",
     "MinutesApprovalAnswer",

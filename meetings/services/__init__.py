@@ -16,7 +16,8 @@ The rules that matter live here, by sub-domain, and the lifecycle table:
   recorded amendment (`minutes.amend`) with a reason can change them;
 - two people editing one case or one set of minutes: the second save, made
   from an older version, is refused (optimistic concurrency, `common._refuse_stale`);
-- e-mails leave after the transaction commits (`notifications`).
+- e-mails are recorded in the transaction and sent by the worker after it commits
+  (`notifications`, meetings/tasks.py).
 """
 
 from .agenda import (
@@ -53,6 +54,7 @@ from .minutes import (
     minutes_publish,
     minutes_update,
 )
+from .notifications import mail_round_resend
 from .proposals import proposal_return, proposal_submit
 from .recording import (
     MissingPartiesError,
@@ -105,6 +107,7 @@ __all__ = [
     "minutes_record_answer",
     "minutes_update",
     "partnership_people",
+    "mail_round_resend",
     "proposal_return",
     "proposal_submit",
 ]

@@ -1,7 +1,7 @@
 """A meeting's life: plan, change, issue the notice, mark as held, cancel.
 
 Every transition asks meetings/lifecycle.py first (`lifecycle.check`) and takes its target
-status from there; e-mails leave only after the transaction commits.
+status from there; e-mails (and the public PDFs) are made by the worker after the transaction commits.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from governance import permissions
 from governance.history import save_with_history
 from governance.models import Body
 
-from .. import lifecycle
-from ..models import Case, Meeting
+from .. import lifecycle, tasks
+from ..models import Case, MailDelivery, Meeting
 from . import notifications
 from .common import (
     MEETING_EDITABLE_FIELDS,
@@ -123,7 +123,8 @@ def meeting_issue_notice(*, meeting: Meeting, by) -> Meeting:
             fresh.notice_issued_at = timezone.now()
             _validated(fresh)
             save_with_history(fresh, reason=_("Notice issued"), by=by)
-            transaction.on_commit(lambda: notifications.send_notice(fresh, cases))
+            notifications.members_round(fresh, MailDelivery.Kind.NOTICE)
+            tasks.prerender_after_commit(fresh)
     except IntegrityError as error:
         raise ValidationError(
             _("The case numbers collided with another notice issued at the same time. Try again.")
@@ -174,5 +175,5 @@ def meeting_cancel(*, meeting: Meeting, by, reason: str) -> Meeting:
         _validated(fresh)
         save_with_history(fresh, reason=_("Meeting cancelled: %(reason)s") % {"reason": reason}, by=by)
         if lifecycle.notice_is_issued(fresh):
-            transaction.on_commit(lambda: notifications.send_cancellation(fresh, reason))
+            notifications.members_round(fresh, MailDelivery.Kind.CANCELLATION, reason=reason)
     return fresh

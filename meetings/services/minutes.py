@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from governance import permissions
 from governance.history import save_with_history
 
-from .. import lifecycle
+from .. import lifecycle, tasks
 from ..models import Amendment, Case, Meeting, Minutes, MinutesSection
 from .common import (
     CASE_AMENDABLE_FIELDS,
@@ -185,6 +185,7 @@ def minutes_publish(*, minutes: Minutes, by) -> Minutes:
         save_with_history(fresh, reason=_("Minutes published"), by=by)
         meeting.status = transition.target
         save_with_history(meeting, reason=_("Minutes published"), by=by)
+        tasks.prerender_after_commit(meeting)
     return fresh
 
 

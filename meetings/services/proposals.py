@@ -15,8 +15,8 @@ from governance import permissions
 from governance.history import save_with_history
 from governance.models import Body
 
+from .. import tasks
 from ..models import Case, CaseSection
-from . import notifications
 from .attachments import _attach
 from .common import _validated
 
@@ -68,5 +68,6 @@ def proposal_return(*, case: Case, reason: str, by) -> Case:
         fresh.version += 1
         _validated(fresh)
         save_with_history(fresh, reason=_("Proposal returned: %(reason)s") % {"reason": reason}, by=by)
-        transaction.on_commit(lambda: notifications.tell_proposer(fresh))
+        case_id = fresh.pk
+        transaction.on_commit(lambda: tasks.send_proposal_returned.delay(case_id))
     return fresh

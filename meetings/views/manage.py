@@ -165,6 +165,20 @@ def _cancel(request, meeting, forms):
     return _to_meeting(request, meeting, _("The meeting is cancelled."))
 
 
+def _resend_mail(request, meeting, forms):
+    """Send an e-mail round again to the addresses that failed ("Send again")."""
+    raw = request.POST.get("delivery", "")
+    delivery = (
+        meeting.mail_deliveries.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
+    )
+    if delivery is None:
+        raise ValidationError(
+            _("The e-mail round was not found. Reload the page and try again."), code="bad_case"
+        )
+    services.mail_round_resend(delivery=delivery, by=request.user)
+    return _to_meeting(request, meeting, _("The e-mail is being sent again to the addresses that failed."))
+
+
 # The agenda builder's actions: the name a button posts → the handler that calls one service.
 # A handler returns a redirect when done, or None to show the page again with its form's errors.
 AGENDA_ACTIONS = {
@@ -178,6 +192,7 @@ AGENDA_ACTIONS = {
     "issue_notice": _issue_notice,
     "mark_held": _mark_held,
     "cancel": _cancel,
+    "resend_mail": _resend_mail,
 }
 
 
@@ -224,6 +239,7 @@ def meeting_detail(request, partnership, pk):
     context |= {
         "offered_follow_ups": list(meeting_selectors.follow_ups_to_offer(meeting)),
         "today": localdate(),
+        "mail_rounds": meeting_selectors.mail_rounds(meeting),
     }
     return render(request, "meetings/manage/meeting.html", {**context, "proposals": list(proposals)})
 
