@@ -45,6 +45,19 @@ def test_a_change_in_one_partnership_leaves_the_other_partnerships_documents_alo
     assert after_b == before_b
 
 
+def test_sending_the_notice_e_mails_leaves_the_version_alone(two):
+    """A mail round is written as the notice goes out: the PDFs rendered for it must stay valid."""
+    from meetings.models import MailDelivery
+
+    meeting_a, _meeting_b, _case_a, _case_b = two
+    (before,) = versions(meeting_a)
+    delivery = MailDelivery.objects.create(meeting=meeting_a, kind=MailDelivery.Kind.NOTICE)
+    recipient = delivery.recipients.create(address="medlem@example.test")
+    recipient.state = recipient.State.SENT
+    recipient.save()
+    assert versions(meeting_a) == [before]
+
+
 def _patient_group(case):
     case.patient_groups.add(PatientGroup.objects.create(name="Barn", slug="barn"))
 

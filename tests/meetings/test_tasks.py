@@ -2,6 +2,7 @@
 e-mail rounds sent after commit, one message per member, failures recorded and retried without
 sending anyone twice, shown to the secretariat; public PDFs stored when they are published."""
 
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -307,7 +308,7 @@ def test_nothing_is_rendered_for_a_draft_or_without_the_setting(
         with django_capture_on_commit_callbacks(execute=True):
             services.meeting_issue_notice(meeting=meeting, by=staff)
         assert render.call_count == 0
-    assert not list(documents_pdf.pdf_cache_root().rglob("*.pdf"))
+    assert not list(Path(settings.MEDIA_ROOT).rglob("*.pdf"))
 
 
 def test_publishing_the_minutes_stores_the_protocol(
