@@ -199,3 +199,15 @@ def browser(monkeypatch):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def has_nul(data) -> bool:
+    """Whether posted data holds a NUL, which the middleware refuses before any view runs."""
+    values = data.values() if isinstance(data, dict) else [data]
+    return any(isinstance(value, str) and "\x00" in value for value in values)
+
+
+def assert_nul_refused(response) -> None:
+    """The middleware's answer to a NUL anywhere in a request: 400 and a Norwegian page."""
+    assert response.status_code == 400
+    assert "NUL-tegnet" in response.content.decode()

@@ -11,7 +11,7 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase  # noqa: F401
 
 from governance.models import Membership, Organisation, Person
 from meetings.models import Attendance, Case
-from tests.conftest import PERSONAS
+from tests.conftest import PERSONAS, assert_nul_refused, has_nul
 from tests.governance import factories as gf
 
 pytestmark = pytest.mark.django_db
@@ -214,6 +214,9 @@ def test_reservation_recusal_and_follow_up(meetings_world, secretariat_client, p
 )
 def test_bad_posts_are_refused_politely(meetings_world, secretariat_client, post):
     response = secretariat_client.post(_url(meetings_world.held), post)
+    if has_nul(post):
+        assert_nul_refused(response)
+        return
     assert response.status_code == 302
     assert _messages(response)[0] in (
         "Ukjent handling. Last inn siden på nytt og prøv igjen.",
@@ -265,7 +268,8 @@ def test_any_input_gives_a_message_never_a_500(
     response = client.post(_url(held), post)
     assert response.status_code in (302, 400)
     if response.status_code == 400:
-        assert _messages(response) or "Rett opp" in response.content.decode()
+        page = response.content.decode()
+        assert _messages(response) or "Rett opp" in page or (has_nul(post) and "NUL-tegnet" in page)
 
 
 def test_the_case_page_decision_form_also_refuses_a_stale_save(meetings_world, client_as):
