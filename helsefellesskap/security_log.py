@@ -14,7 +14,9 @@ AppConfig is needed for a package that is not an installed app.
 import logging
 
 from allauth.account import signals as account_signals
+from allauth.core.internal.httpkit import get_client_ip
 from django.contrib.auth import signals as auth_signals
+from django.core.exceptions import ImproperlyConfigured
 from django.dispatch import receiver
 
 logger = logging.getLogger("helsefellesskap.security")
@@ -24,14 +26,15 @@ USERNAME_MAX = 150
 
 
 def client_address(request) -> str:
-    """The address the request came from, as the log records it.
-
-    REMOTE_ADDR for now: behind a reverse proxy that is the proxy's address until the trusted
-    proxies are configured (the security work changes this one function).
-    """
+    """The address the request came from, as the log records it: the same address allauth's
+    login rate limits count, taken from X-Forwarded-For past ALLAUTH_TRUSTED_PROXY_COUNT proxies
+    (DJANGO_TRUSTED_PROXY_COUNT), else REMOTE_ADDR."""
     if request is None:
         return "-"
-    return request.META.get("REMOTE_ADDR") or "-"
+    try:
+        return get_client_ip(request) or "-"
+    except ImproperlyConfigured:  # fewer X-Forwarded-For entries than trusted proxies
+        return request.META.get("REMOTE_ADDR") or "-"
 
 
 def clean_username(value) -> str:

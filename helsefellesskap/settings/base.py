@@ -156,6 +156,10 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = None
 LOGIN_ATTEMPTS_LIMIT = 5
 LOGIN_ATTEMPTS_TIMEOUT_SECONDS = 5 * 60
+# Behind reverse proxies the client's address is the one the outermost trusted proxy put in
+# X-Forwarded-For: set DJANGO_TRUSTED_PROXY_COUNT to the number of proxies in front (1 for one
+# nginx), or every visitor shares the proxy's address and its per-address limit.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 ACCOUNT_RATE_LIMITS = {
     "login_failed": f"10/m/ip,{LOGIN_ATTEMPTS_LIMIT}/{LOGIN_ATTEMPTS_TIMEOUT_SECONDS}s/key"
 }

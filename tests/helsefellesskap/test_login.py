@@ -49,3 +49,46 @@ def test_repeated_failures_block_logins_for_a_while(client):
 def test_no_sign_up(client):
     response = client.get("/konto/signup/")
     assert response.status_code in (403, 404) or "stengt" in response.content.decode().lower()
+
+
+def _failures_then_login(client, *, addresses, last):
+    """Ten failed logins for ten usernames, one per client address, all through one proxy; then
+    the right password from `last`."""
+    gf.user("kari")
+    for number, address in enumerate(addresses):
+        client.post(
+            reverse("account_login"),
+            {"login": f"ukjent{number}", "password": "feil"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=address,
+        )
+    response = client.post(
+        reverse("account_login"),
+        {"login": "kari", "password": "pw-for-tests-only"},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR=last,
+    )
+    return response
+
+
+@pytest.mark.django_db
+def test_behind_a_trusted_proxy_one_address_failing_does_not_lock_out_the_others(client, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    response = _failures_then_login(client, addresses=["203.0.113.9"] * 10, last="198.51.100.20")
+    assert response.status_code == 302  # another visitor behind the same proxy logs in
+
+
+@pytest.mark.django_db
+def test_behind_a_trusted_proxy_the_failing_address_itself_is_limited(client, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    response = _failures_then_login(client, addresses=["203.0.113.9"] * 10, last="203.0.113.9")
+    assert response.status_code in (200, 429)
+    assert "For mange innloggingsforsøk" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_without_the_proxy_count_everyone_behind_the_proxy_shares_one_limit(client, settings):
+    """Why DJANGO_TRUSTED_PROXY_COUNT must be set behind a proxy (README, Production)."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    response = _failures_then_login(client, addresses=["203.0.113.9"] * 10, last="198.51.100.20")
+    assert "For mange innloggingsforsøk" in response.content.decode()

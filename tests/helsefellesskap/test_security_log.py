@@ -124,6 +124,17 @@ def test_refused_access_logs_path_user_and_address(events):
 
 
 @pytest.mark.django_db
+def test_behind_trusted_proxies_the_log_names_the_client_not_the_proxy(events, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    staff = gf.user("ansatt", is_staff=True)
+    client = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.1, 198.51.100.4")
+    client.force_login(staff)
+    assert client.get("/admin/auth/user/add/").status_code == 403
+    (refused,) = [r for r in events() if r.security_event == "access_refused"]
+    assert refused.ip == "198.51.100.4"  # the address the one trusted proxy saw, not a forged one
+
+
+@pytest.mark.django_db
 def test_password_change_is_logged_without_either_password(events, caplog):
     user = gf.user("kari")
     client = Client()
