@@ -55,6 +55,8 @@ def pdf_response(request, document: pdf.PdfDocument):
     if document.audience == pdf.PUBLIC:
         response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
     else:
-        response["Cache-Control"] = "private, no-cache"
+        # Exempt content for one user: kept by no cache, not even the browser's (the ETag stays,
+        # harmless, for a client that revalidates anyway).
+        response["Cache-Control"] = "private, no-store"
     patch_vary_headers(response, ["Cookie"])
     return response

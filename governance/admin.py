@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .history_admin import HistoryAdmin
-from .models import Body, Membership, Organisation, Partnership, PatientGroup, Person
+from .models import Body, Membership, Organisation, Partnership, PatientGroup, Person, SecurityEvent
 
 
 class MembershipInline(admin.TabularInline):
@@ -69,3 +69,29 @@ class PatientGroupAdmin(HistoryAdmin):
 
 
 admin.site.index_title = _("Administration")
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """Read only, for superusers: every event, also those of no user (unknown usernames)."""
+
+    list_display = ["at", "event", "user", "username", "ip", "path"]
+    list_filter = ["event"]
+    search_fields = ["username", "ip", "path"]
+    date_hierarchy = "at"
+    list_select_related = ["user"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .querysets import BodyQuerySet, MembershipQuerySet
+from .querysets import BodyQuerySet, MembershipQuerySet, SecurityEventQuerySet
 
 # First path segments of the site's own pages; a partnership's slug is a first segment too.
 RESERVED_SLUGS = frozenset(
@@ -329,3 +329,39 @@ class PatientGroup(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class SecurityEvent(models.Model):
+    """One security event (a login, a failure, a lockout, a refusal…), as the log line says it.
+
+    Written by helsefellesskap/security_log.py, the same call that logs it, and read by the
+    secretariat (its own partnership's users) and superusers (all, in the admin). Never holds a
+    password, token or key. An operational record: no history, shown by no document.
+    """
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    event = models.CharField(_("event"), max_length=40)
+    # SET_NULL: a deleted login's events stay, with the username they were made under.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        related_name="security_events",
+        null=True,
+        blank=True,
+        verbose_name=_("user"),
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    ip = models.CharField(_("client address"), max_length=64, blank=True)
+    path = models.CharField(_("address"), max_length=500, blank=True)
+    detail = models.CharField(_("details"), max_length=500, blank=True)
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "-at"], name="securityevent_user_at")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.event} {self.username or self.user_id or '-'}"

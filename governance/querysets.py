@@ -28,3 +28,17 @@ class MembershipQuerySet(models.QuerySet):
     def past(self, *, on: date | None = None):
         on = on or timezone.localdate()
         return self.filter(end_date__lt=on)
+
+
+class SecurityEventQuerySet(models.QuerySet):
+    def of_partnership(self, partnership):
+        """Events of the logins whose person belongs to the partnership: a seat (past or
+        present) in one of its bodies, or an organisation of its own. Events with no user (a
+        failed login for an unknown username) belong to no partnership."""
+        from .models import Person
+
+        people = Person.objects.filter(
+            Q(memberships__body__partnership=partnership) | Q(organisation__partnership=partnership),
+            user__isnull=False,
+        ).values("user_id")
+        return self.filter(user_id__in=people)

@@ -30,7 +30,7 @@ def track_everywhere(model) -> None:
 
 
 def track_governance() -> None:
-    from .models import Body, Membership, Organisation, Partnership, PatientGroup, Person
+    from .models import Body, Membership, Organisation, Partnership, PatientGroup, Person, SecurityEvent
 
     track_in_partnership(Partnership, "pk")
     track_in_partnership(Body, "partnership")
@@ -39,3 +39,4 @@ def track_governance() -> None:
     track_everywhere(Organisation)
     track_everywhere(Person)
     track_everywhere(PatientGroup)
+    stamps.never_shown(SecurityEvent, "logins and refusals, for the security log: workspace and admin")

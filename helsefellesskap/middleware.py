@@ -1,5 +1,8 @@
-"""Request middleware: the visitor's language, and refusing input no text may hold."""
+"""Request middleware: the visitor's language, refusing input no text may hold, and headers."""
 
+from urllib.parse import urlsplit
+
+from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.shortcuts import render
 from django.utils import translation
@@ -69,3 +72,83 @@ class RejectNullCharactersMiddleware:
             for part in parts
             for key, values in part.lists()
         )
+
+
+def sign_in_provider_origins() -> list[str]:
+    """The origins of the OpenID Connect providers configured in SOCIALACCOUNT_PROVIDERS.
+
+    The SSO login POSTs a form to the portal, which answers with a redirect to the provider's
+    authorisation endpoint; Chromium checks that redirect against form-action, so the provider
+    must be allowed there. Its issuer (`server_url`) is taken here; an authorisation endpoint on
+    another origin goes into DJANGO_CSP_FORM_ACTION (settings: CSP_FORM_ACTION_ORIGINS).
+    """
+    origins = []
+    providers = getattr(settings, "SOCIALACCOUNT_PROVIDERS", {}) or {}
+    for config in providers.values():
+        for app in config.get("APPS", []) or []:
+            url = (app.get("settings") or {}).get("server_url") or ""
+            parts = urlsplit(url)
+            if parts.scheme in ("https", "http") and parts.netloc:
+                origin = f"{parts.scheme}://{parts.netloc}"
+                if origin not in origins:
+                    origins.append(origin)
+    return origins
+
+
+# The one inline style attribute of the admin's pages: django-simple-history's history list
+# (`<p class="paginator" style="border-top: 0">`). Allowed by its hash, on /admin/ only; Django's
+# own admin templates carry no inline script or style.
+ADMIN_STYLE_HASHES = ["'unsafe-hashes'", "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"]
+
+
+class PortalCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the sign-in providers in form-action and the admin's hash."""
+
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        self.form_action_origins = sign_in_provider_origins()
+
+    def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if report_only:
+            return parts
+        update = dict(parts.update or {})
+        if self.form_action_origins:
+            update["form-action"] = [*update.get("form-action", []), *self.form_action_origins]
+        if request.path_info.startswith("/admin/"):
+            update["style-src"] = [*update.get("style-src", []), *ADMIN_STYLE_HASHES]
+        parts.update = update or None
+        return parts
+
+
+class PrivateNoStoreMiddleware:
+    """`Cache-Control: private, no-store` on what a visitor could not see, and `Vary: Cookie`.
+
+    Private are every response to a logged-in user (a page may show exempt case papers, the
+    user's name, links to the workspace) and every response under PRIVATE_PATH_PREFIXES (the
+    workspace, "Min side", the account pages, the admin), redirects and refusals included.
+    A response the view declared `public` (a public PDF, the feed: the same for everyone) keeps
+    its caching; one that already says no-store is left alone. Public pages for visitors who are
+    not logged in keep what they have.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.prefixes = tuple(settings.PRIVATE_PATH_PREFIXES)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self._private(request):
+            directives = {
+                part.strip().split("=")[0].lower() for part in response.get("Cache-Control", "").split(",")
+            }
+            if "no-store" not in directives and "public" not in directives:
+                response["Cache-Control"] = "private, no-store"
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+    def _private(self, request) -> bool:
+        if request.path_info.startswith(self.prefixes):
+            return True
+        user = getattr(request, "user", None)
+        return user is not None and user.is_authenticated

@@ -4,7 +4,8 @@ Logged: logins, logouts, failed logins (the username tried, never the password),
 too many failed logins, other refused rate-limited requests (429), refused access (403), and
 password changes, sets and resets. Each line names the event, the user's id or the username
 tried, the path and the client address. Passwords, session keys, CSRF tokens and reset keys are
-never passed to the logger.
+never passed to the logger. The same call stores the event as a governance SecurityEvent, which
+the secretariat reads on its workspace page "Sikkerhetslogg" and superusers in the admin.
 
 The receivers are connected when the URL configuration is imported (helsefellesskap/urls.py):
 every event here happens inside a request, and a request always loads the URLs first, so no
@@ -15,8 +16,10 @@ import logging
 
 from allauth.account import signals as account_signals
 from allauth.core.internal.httpkit import get_client_ip
+from django.contrib.auth import get_user_model
 from django.contrib.auth import signals as auth_signals
 from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
 from django.dispatch import receiver
 
 logger = logging.getLogger("helsefellesskap.security")
@@ -55,6 +58,48 @@ def log_event(event: str, request=None, *, level=logging.INFO, **fields) -> None
     }
     text = " ".join(f"{key}={value}" for key, value in fields.items())
     logger.log(level, "%s %s", event, text, extra={"security_event": event, **fields})
+    store_event(event, fields)
+
+
+# The fields with a column of their own; any other field goes into `detail` as `key=value`.
+STORED_COLUMNS = ("user", "username", "path", "ip")
+
+
+def store_event(event: str, fields: dict) -> None:
+    """Keep the event in the database as well. A failure to store is logged, never raised: the
+    request that caused the event goes on (the log line above is written already)."""
+    from governance.models import SecurityEvent
+
+    user = str(fields.get("user", "-"))
+    username = _text(fields.get("username"), 150)
+    detail = " ".join(f"{key}={value}" for key, value in fields.items() if key not in STORED_COLUMNS)
+    try:
+        with transaction.atomic():
+            SecurityEvent.objects.create(
+                event=event[:40],
+                user_id=int(user) if user.isdigit() else _known_user_id(username),
+                username=username,
+                path=_text(fields.get("path"), 500),
+                ip=_text(fields.get("ip"), 64),
+                detail=_text(detail, 500),
+            )
+    except Exception:  # noqa: BLE001 - a security event must never turn a request into a 500
+        logger.exception("security event %s could not be stored", event)
+
+
+def _known_user_id(username: str) -> int | None:
+    """A failed login or lockout for an existing username belongs to that user (so the
+    secretariat sees attacks on its own people); an unknown username to no one."""
+    if not username:
+        return None
+    model = get_user_model()
+    lookup = {f"{model.USERNAME_FIELD}__iexact": username}
+    return model.objects.filter(**lookup).values_list("pk", flat=True).first()
+
+
+def _text(value, limit: int) -> str:
+    text = "" if value in (None, "-") else str(value)
+    return "".join(char if char.isprintable() else "?" for char in text)[:limit]
 
 
 @receiver(auth_signals.user_logged_in, dispatch_uid="security_log_logged_in")

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -39,6 +40,8 @@ DJANGO_APPS = [
 THIRD_PARTY_APPS = [
     "simple_history",
     "django_filters",
+    # Content-Security-Policy header (CONTENT_SECURITY_POLICY below).
+    "csp",
     # Personal logins with rate-limited failed attempts now; MFA and OIDC later.
     "allauth",
     "allauth.account",
@@ -54,12 +57,19 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (with the configured sign-in providers in form-action) and
+    # Permissions-Policy on every response.
+    "helsefellesskap.middleware.PortalCSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "helsefellesskap.middleware.ChosenLanguageMiddleware",
     "helsefellesskap.middleware.RejectNullCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store on whatever a logged-in user, the workspace or "Min side"
+    # is shown, so no shared cache or back button keeps it.
+    "helsefellesskap.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -214,6 +224,61 @@ LOGGING = {
         "helsefellesskap.security": {"level": os.environ.get("DJANGO_SECURITY_LOG_LEVEL", "INFO")},
     },
 }
+
+# Headers (README, "Headers"). No inline script or style anywhere: templates link static/js and
+# static/css. form-action also allows the origins of the configured OpenID Connect providers
+# (their server_url, added by helsefellesskap.middleware.PortalCSPMiddleware) and any origin in
+# DJANGO_CSP_FORM_ACTION: the SSO login's form POST is answered by a redirect to the provider's
+# authorisation endpoint, and Chromium checks that redirect against form-action. An identity
+# provider whose authorisation endpoint lives on another origin than its issuer (ID-porten:
+# login.idporten.no) must be named in DJANGO_CSP_FORM_ACTION.
+CSP_FORM_ACTION_ORIGINS = env_list("DJANGO_CSP_FORM_ACTION", "")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: for the TOTP QR code allauth's MFA shows as an SVG data URI.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, *CSP_FORM_ACTION_ORIGINS],
+    },
+}
+# Features no page of the portal uses are denied to it and to anything it could embed. Passkeys
+# (WebAuthn, the MFA login) stay allowed for the portal's own origin.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "ambient-light-sensor": [],
+    "autoplay": [],
+    "bluetooth": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
+# Links to other sites carry no path or query of ours; a window we open cannot reach back.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Paths whose every response is private to the visitor, logged in or not (their redirects and
+# refusals too); every response to a logged-in user is private as well.
+PRIVATE_PATH_PREFIXES = ("/forvaltning/", "/min-side/", "/konto/", "/admin/")
 
 # Norwegian date and time forms ("12. mai 2023 kl. 12.00").
 FORMAT_MODULE_PATH = ["helsefellesskap.formats"]

@@ -12,7 +12,8 @@ from tests.meetings import factories as mf
 DOMAIN_APPS = ("governance", "meetings", "actionplans")
 # Operational records, not domain data: the worker writes them as e-mails leave, and a history
 # row would make a new data version of every stored PDF (documents/pdf.py reads history tables).
-OPERATIONAL_MODELS = {"MailDelivery", "MailRecipient"}
+# SecurityEvent is written on every login and refusal: an append-only log with no edits to trace.
+OPERATIONAL_MODELS = {"MailDelivery", "MailRecipient", "SecurityEvent"}
 
 
 def test_every_domain_model_has_history_and_is_in_the_admin():
