@@ -7,12 +7,14 @@ from meetings.views import approval as meetings_approval
 from meetings.views import manage as meetings_manage
 from meetings.views import meeting_mode
 from portal.views import manage as portal_manage
+from portal.views import security as portal_security
 
 app_name = "manage"
 
 urlpatterns = [
     path("", portal_manage.workspace_home, name="home"),
     path("<slug:partnership>/", portal_manage.overview, name="overview"),
+    path("<slug:partnership>/sikkerhetslogg/", portal_security.security_log, name="security_log"),
     path("<slug:partnership>/historikk/<str:kind>/<int:pk>/", portal_manage.history, name="history"),
     path("<slug:partnership>/moter/nytt/", meetings_manage.meeting_create, name="meeting_create"),
     path("<slug:partnership>/moter/<int:pk>/", meetings_manage.meeting_detail, name="meeting"),
