@@ -117,7 +117,9 @@ def test_public_pdf_is_publicly_cacheable_and_the_members_pdf_is_not_stored(
 def test_form_action_allows_the_configured_sign_in_provider(settings):
     settings.SOCIALACCOUNT_PROVIDERS = {
         "openid_connect": {
-            "APPS": [{"provider_id": "entra", "settings": {"server_url": "https://login.example.no/tenant/v2.0"}}]
+            "APPS": [
+                {"provider_id": "entra", "settings": {"server_url": "https://login.example.no/tenant/v2.0"}}
+            ]
         }
     }
     response = Client().get(reverse("account_login"))

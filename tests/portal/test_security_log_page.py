@@ -37,8 +37,9 @@ def page_url(partnership):
 @pytest.fixture
 def events(world):
     log_for(world.users["member"], "login")
-    security_log.login_failed(None, {"username": "member", "password": WRONG}, request=request_to("/konto/login/"))
-    security_log.login_failed(None, {"username": "finnes-ikke"}, request=request_to("/konto/login/"))
+    login = request_to("/konto/login/")
+    security_log.login_failed(None, {"username": "member", "password": WRONG}, request=login)
+    security_log.login_failed(None, {"username": "finnes-ikke"}, request=login)
     log_for(world.users["other_secretariat"], "login")
     return SecurityEvent.objects.all()
 
