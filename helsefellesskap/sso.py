@@ -10,9 +10,11 @@ e-mail becomes. A provider that gives no e-mail at all (ID-porten) is connected 
 themselves, logged in with their password, on the connections page (/konto/3rdparty/).
 """
 
+import requests
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base import AuthProcess
+from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.shortcuts import render
@@ -52,10 +54,22 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if sociallogin.is_existing or sociallogin.state.get("process") == AuthProcess.CONNECT:
             return
         emails = verified_emails(sociallogin)
-        users = list(matching_users(emails)[:2])
         if not emails:
             refuse(request, sociallogin, reason="unverified")
+        users = list(matching_users(emails)[:2])
         if len(users) != 1:
             refuse(request, sociallogin, reason="ambiguous" if users else "none")
         sociallogin.connect(request, users[0])
         security_log.log_event("sso_linked", request, user=users[0].pk, provider=sociallogin.account.provider)
+
+
+def login_view(request, provider_id):
+    """allauth's login view, which reads the provider's discovery document before it redirects
+    there: when the provider cannot be reached, a Norwegian page (503) instead of a traceback."""
+    try:
+        return oidc_views.login(request, provider_id=provider_id)
+    except requests.RequestException as error:
+        security_log.log_event(
+            "sso_provider_unreachable", request, provider=provider_id, error=type(error).__name__
+        )
+        return render(request, "socialaccount/authentication_error.html", {"unreachable": True}, status=503)

@@ -6,6 +6,7 @@ production and test only set what differs (cookiecutter-django's layout).
 
 import json
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -192,6 +193,14 @@ def oidc_apps(value: str) -> list[dict]:
         if missing:
             raise ImproperlyConfigured(
                 f"DJANGO_OIDC_PROVIDERS, provider {number}: missing {', '.join(missing)}"
+            )
+        # Part of the redirect URI registered at the provider: /konto/oidc/<provider_id>/login/callback/
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", str(provider["provider_id"])) or any(
+            app["provider_id"] == provider["provider_id"] for app in apps
+        ):
+            raise ImproperlyConfigured(
+                f"DJANGO_OIDC_PROVIDERS, provider {number}: provider_id must be unique, "
+                "lower-case letters, digits and -"
             )
         app_settings = {"server_url": provider["server_url"], "oauth_pkce_enabled": True}
         if provider.get("scope"):  # e.g. "openid profile" for ID-porten, which has no e-mail scope

@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from helsefellesskap.settings.base import oidc_apps
 from helsefellesskap.sso import matching_users, verified_emails
 from tests.governance import factories as gf
+from tests.sso.idp import free_port
 
 ENTRA = {
     "provider_id": "entra",
@@ -66,6 +67,8 @@ def test_only_verified_addresses_count_unless_the_provider_is_trusted():
         ("{not json", "not valid JSON"),
         (json.dumps(ENTRA), "must be a JSON list"),
         (json.dumps([{**ENTRA, "secret": ""}]), "provider 1: missing secret"),
+        (json.dumps([{**ENTRA, "provider_id": "Entra/ID"}]), "provider 1: provider_id must be unique"),
+        (json.dumps([ENTRA, ENTRA]), "provider 2: provider_id must be unique"),
         (
             json.dumps([ENTRA, {"name": "x"}]),
             "provider 2: missing provider_id, client_id, secret, s",
@@ -130,3 +133,22 @@ def test_a_user_sees_and_removes_a_connected_login(client, with_provider):
     assert response.status_code == 200
     assert not SocialAccount.objects.filter(pk=account.pk).exists()
     assert "Ingen innlogging fra en annen tjeneste" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_unreachable_provider_gives_a_norwegian_page_not_a_500(client, settings):
+    config = settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]
+    down = {**ENTRA, "server_url": f"http://127.0.0.1:{free_port()}"}  # nothing listens there
+    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {**config, "APPS": oidc_apps(json.dumps([down]))}}
+    response = client.post("/konto/oidc/entra/login/")
+    assert response.status_code == 503
+    assert "Innloggingstjenesten svarte ikke" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_callback_with_an_error_or_a_forged_state_logs_nobody_in(client, with_provider):
+    for query in ("error=access_denied", "code=forged&state=forged"):
+        response = client.get(f"/konto/oidc/entra/login/callback/?{query}")
+        assert response.status_code == 401
+        assert "Innloggingstjenesten fullførte ikke innloggingen" in response.content.decode()
+    assert "_auth_user_id" not in client.session
