@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views import defaults
 
-from helsefellesskap import security_log
+from helsefellesskap import security_log, sso
 from helsefellesskap.health import health
 
 admin.site.site_header = "Helsefellesskap"
@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("portal.urls_pdf")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # allauth's OpenID Connect login view, with a Norwegian page when the provider is unreachable.
+    path("konto/oidc/<str:provider_id>/login/", sso.login_view, name="sso_login"),
     path("konto/", include("allauth.urls")),
     path("forvaltning/", include("portal.urls_manage")),
     path("min-side/", include("meetings.urls_members")),

@@ -4,11 +4,14 @@ Everything is defined here and read from environment variables, so local,
 production and test only set what differs (cookiecutter-django's layout).
 """
 
+import json
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -45,6 +48,9 @@ THIRD_PARTY_APPS = [
     # Personal logins with rate-limited failed attempts now; MFA and OIDC later.
     "allauth",
     "allauth.account",
+    # Single sign-on through OpenID Connect (ID-porten, Entra ID), configured by DJANGO_OIDC_PROVIDERS.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 LOCAL_APPS = [
     "documents",
@@ -173,6 +179,68 @@ ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "
 ACCOUNT_RATE_LIMITS = {
     "login_failed": f"10/m/ip,{LOGIN_ATTEMPTS_LIMIT}/{LOGIN_ATTEMPTS_TIMEOUT_SECONDS}s/key"
 }
+
+
+# Single sign-on (README, "Single sign-on"): DJANGO_OIDC_PROVIDERS is a JSON list with one object
+# per OpenID Connect provider, {"provider_id", "name", "client_id", "secret", "server_url"} and
+# optionally "scope" and "trust_email"; the login page gets a "Logg inn med <name>" button for each.
+# A login is linked to the existing user whose e-mail (or whose person's e-mail) is the provider's
+# verified address, never to a new account (helsefellesskap/sso.py). PKCE on; tokens not stored.
+def oidc_apps(value: str) -> list[dict]:
+    """allauth's OpenID Connect apps from DJANGO_OIDC_PROVIDERS (a JSON list); see README."""
+    if not value.strip():
+        return []
+    try:
+        providers = json.loads(value)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DJANGO_OIDC_PROVIDERS is not valid JSON: {error}") from None
+    if not isinstance(providers, list):
+        raise ImproperlyConfigured("DJANGO_OIDC_PROVIDERS must be a JSON list of providers")
+    keys = ("provider_id", "name", "client_id", "secret", "server_url")
+    apps = []
+    for number, provider in enumerate(providers, start=1):
+        missing = [key for key in keys if not (isinstance(provider, dict) and provider.get(key))]
+        if missing:
+            raise ImproperlyConfigured(
+                f"DJANGO_OIDC_PROVIDERS, provider {number}: missing {', '.join(missing)}"
+            )
+        # Part of the redirect URI registered at the provider: /konto/oidc/<provider_id>/login/callback/
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", str(provider["provider_id"])) or any(
+            app["provider_id"] == provider["provider_id"] for app in apps
+        ):
+            raise ImproperlyConfigured(
+                f"DJANGO_OIDC_PROVIDERS, provider {number}: provider_id must be unique, "
+                "lower-case letters, digits and -"
+            )
+        app_settings = {"server_url": provider["server_url"], "oauth_pkce_enabled": True}
+        if provider.get("scope"):  # e.g. "openid profile" for ID-porten, which has no e-mail scope
+            scope = provider["scope"]
+            app_settings["scope"] = scope.split() if isinstance(scope, str) else list(scope)
+        # Addresses the provider's own administrators assign (a single-tenant Entra ID, which sends
+        # no email_verified claim) may be declared verified; never for a provider anyone can join.
+        app_settings["trust_email"] = provider.get("trust_email") is True
+        apps.append(
+            {
+                "provider_id": provider["provider_id"],
+                "name": provider["name"],
+                "client_id": provider["client_id"],
+                "secret": provider["secret"],
+                "settings": app_settings,
+            }
+        )
+    return apps
+
+
+SOCIALACCOUNT_ADAPTER = "helsefellesskap.sso.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "SCOPE": ["openid", "email", "profile"],
+        "APPS": oidc_apps(os.environ.get("DJANGO_OIDC_PROVIDERS", "")),
+    }
+}
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 
 # Redis, when given, holds the cache (and with it the login lockout counts) for every worker and
 # machine, and is the task queue's broker. Production requires it (settings/production.py).
