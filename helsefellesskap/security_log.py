@@ -11,6 +11,7 @@ every event here happens inside a request, and a request always loads the URLs f
 AppConfig is needed for a package that is not an installed app.
 """
 
+import json
 import logging
 
 from allauth.account import signals as account_signals
@@ -40,6 +41,12 @@ def client_address(request) -> str:
 def clean_username(value) -> str:
     text = str(value or "")[:USERNAME_MAX]
     return "".join(char if char.isprintable() else "?" for char in text) or "-"
+
+
+def clean_text(value, limit: int = 300) -> str:
+    """Free text (a reason) for a log line: bounded, printable, quoted so spaces stay inside it."""
+    text = "".join(char if char.isprintable() else "?" for char in str(value or "")[:limit])
+    return json.dumps(text, ensure_ascii=False)
 
 
 def user_id(user) -> str:
