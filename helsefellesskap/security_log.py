@@ -2,7 +2,10 @@
 
 Logged: logins, logouts, failed logins (the username tried, never the password), lockouts after
 too many failed logins, other refused rate-limited requests (429), refused access (403), and
-password changes, sets and resets. Each line names the event, the user's id or the username
+password changes, sets and resets; changes to a user's second factor (mfa_added, mfa_removed,
+mfa_recovery_codes_regenerated, and mfa_reset by another secretariat member, with the reason:
+helsefellesskap/mfa.py) and logins ended by the idle timeout or lifetime (session_expired:
+helsefellesskap/sessions.py). Each line names the event, the user's id or the username
 tried, the path and the client address. Passwords, session keys, CSRF tokens and reset keys are
 never passed to the logger.
 

@@ -35,6 +35,8 @@ DJANGO_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # allauth.mfa's list of security keys says when each was last used ("naturaltime").
+    "django.contrib.humanize",
 ]
 THIRD_PARTY_APPS = [
     "simple_history",

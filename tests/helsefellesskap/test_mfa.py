@@ -250,3 +250,20 @@ def test_no_reset_of_oneself_another_partnership_or_a_superuser(world, secretari
     assert secretariat_client.post(reset_url(world, "leader"), {"reason": "x"}).status_code == 404
     assert client_as("other_secretariat").get(reset_url(world, "member")).status_code == 404
     assert Authenticator.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    "name, heading",
+    [
+        ("mfa_index", "Tofaktorautentisering"),
+        ("mfa_activate_totp", "Sett opp en autentiseringsapp"),
+        ("mfa_add_webauthn", "Legg til sikkerhetsnøkkel"),
+        ("mfa_list_webauthn", "Sikkerhetsnøkler"),
+    ],
+)
+def test_every_page_to_manage_the_second_factor_is_norwegian(world, name, heading):
+    client = Client()
+    password_login(client, world.users["member"])
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert heading in response.content.decode()
