@@ -14,7 +14,11 @@ attacker enrolled or a session opened before the change does not survive it.
 
 from __future__ import annotations
 
-from allauth.account.internal.flows.login import get_authentication_records, record_authentication
+from allauth.account.internal.flows.login import (
+    AUTHENTICATION_METHODS_SESSION_KEY,
+    get_authentication_records,
+    record_authentication,
+)
 from allauth.mfa import signals as mfa_signals
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
@@ -134,7 +138,17 @@ def authenticator_added(sender, request, user, authenticator, **kwargs):
 @receiver(mfa_signals.authenticator_removed, dispatch_uid="hf_mfa_removed")
 def authenticator_removed(sender, request, user, authenticator, **kwargs):
     security_log.log_event("mfa_removed", request, user=security_log.user_id(user), type=authenticator.type)
-    end_other_sessions(user, keep=_current_session_key(request, user))
+    keep = _current_session_key(request, user)
+    end_other_sessions(user, keep=keep)
+    if keep and not has_second_factor(user):
+        forget_second_factor(request)
+
+
+def forget_second_factor(request) -> None:
+    """Drop this login's second-factor steps: with no authenticator left, the workspace sends
+    the user to enrol again at once, not only at the next login."""
+    records = get_authentication_records(request, request.user)
+    request.session[AUTHENTICATION_METHODS_SESSION_KEY] = [r for r in records if r.get("method") != "mfa"]
 
 
 @receiver(mfa_signals.authenticator_reset, dispatch_uid="hf_mfa_recovery_codes")

@@ -314,3 +314,21 @@ def test_the_second_factor_pages_are_valid_html(world, secretariat_client, tmp_p
         if m.get("type") == "error"
     ]
     assert not errors, "\n".join(errors)
+
+
+@pytest.mark.django_db(transaction=True)  # allauth sends its signal on commit, inside the request
+def test_removing_the_last_authenticator_closes_the_workspace_until_a_new_one(world, events):
+    user = world.users["secretariat"]
+    enrol_totp(user)
+    other, client = Client(), Client()
+    login_with_second_factor(other, user)
+    password_login(client, user)
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(user)})
+    assert client.get(workspace(world)).status_code == 200
+    response = client.post(reverse("mfa_deactivate_totp"))
+    assert response.status_code == 302
+    assert not Authenticator.objects.filter(user=user).exists()
+    assert [e.type for e in events("mfa_removed")] == ["totp"]
+    assert not other.get("/").wsgi_request.user.is_authenticated
+    response = client.get(workspace(world))
+    assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")
