@@ -66,12 +66,20 @@ def mark_second_factor(request, authenticator, **extra) -> None:
     record_authentication(request, request.user, "mfa", id=authenticator.pk, type=authenticator.type, **extra)
 
 
+# Where to go after enrolling: the page the user was sent away from.
+NEXT_SESSION_KEY = "hf_mfa_next"
+
+
 def gate(request):
     """A redirect for a user who must use a second factor and has not, else None."""
     user = request.user
     if not must_use_second_factor(user) or passed_second_factor(request):
         return None
-    if not has_second_factor(user):
+    enrolled = has_second_factor(user)
+    security_log.log_event(
+        "mfa_required", request, user=security_log.user_id(user), sent_to="confirm" if enrolled else "enrol"
+    )
+    if not enrolled:
         messages.warning(
             request,
             gettext(
@@ -84,10 +92,6 @@ def gate(request):
         return redirect("mfa_activate_totp")
     messages.info(request, gettext("Confirm with your second factor before you continue."))
     return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': request.get_full_path()})}")
-
-
-# Where to go after enrolling: the page the user was sent away from.
-NEXT_SESSION_KEY = "hf_mfa_next"
 
 
 class SecondFactorRequiredMiddleware:

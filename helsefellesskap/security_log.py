@@ -5,7 +5,8 @@ too many failed logins, other refused rate-limited requests (429), refused acces
 password changes, sets and resets; changes to a user's second factor (mfa_added, mfa_removed,
 mfa_recovery_codes_regenerated, and mfa_reset by another secretariat member, with the reason:
 helsefellesskap/mfa.py) and logins ended by the idle timeout or lifetime (session_expired:
-helsefellesskap/sessions.py). Each line names the event, the user's id or the username
+helsefellesskap/sessions.py); secretariat and staff logins sent to enrol or confirm their second
+factor before the workspace or the admin (mfa_required). Each line names the event, the user's id or the username
 tried, the path and the client address. Passwords, session keys, CSRF tokens and reset keys are
 never passed to the logger.
 

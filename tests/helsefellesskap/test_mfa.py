@@ -42,7 +42,7 @@ def password_login(client, user):
     return client.post(reverse("account_login"), {"login": user.username, "password": PASSWORD})
 
 
-def test_secretariat_without_an_authenticator_is_sent_to_enrol(world):
+def test_secretariat_without_an_authenticator_is_sent_to_enrol(world, events):
     client = Client()
     password_login(client, world.users["secretariat"])
     response = client.get(workspace(world), follow=True)
@@ -50,6 +50,7 @@ def test_secretariat_without_an_authenticator_is_sent_to_enrol(world):
     page = response.content.decode()
     assert "andre faktor" in page  # the Norwegian explanation of why
     assert "<svg" in page and 'id="authenticator_secret"' in page  # the QR code and the key
+    assert [e.sent_to for e in events("mfa_required")] == ["enrol"]
 
 
 def test_a_login_that_skipped_the_second_factor_is_asked_for_it(world):
