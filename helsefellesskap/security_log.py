@@ -6,9 +6,9 @@ password changes, sets and resets; changes to a user's second factor (mfa_added,
 mfa_recovery_codes_regenerated, and mfa_reset by another secretariat member, with the reason:
 helsefellesskap/mfa.py) and logins ended by the idle timeout or lifetime (session_expired:
 helsefellesskap/sessions.py); secretariat and staff logins sent to enrol or confirm their second
-factor before the workspace or the admin (mfa_required). Each line names the event, the user's id or the username
-tried, the path and the client address. Passwords, session keys, CSRF tokens and reset keys are
-never passed to the logger.
+factor before the workspace or the admin (mfa_required). Each line names the event, the user's
+id or the username tried, the path and the client address. Passwords, session keys, CSRF tokens
+and reset keys are never passed to the logger.
 
 The receivers are connected when the URL configuration is imported (helsefellesskap/urls.py):
 every event here happens inside a request, and a request always loads the URLs first, so no
