@@ -1,6 +1,10 @@
 """Accounts: made by the secretariat (or the admin), never by sign-up."""
 
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
 from django.core.exceptions import ValidationError
 
 from helsefellesskap import security_log
@@ -18,3 +22,20 @@ class AccountAdapter(DefaultAccountAdapter):
         except ValidationError:
             security_log.login_locked_out(request, credentials.get("username"))
             raise
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """allauth asks for the password again before a sensitive change (adding an authenticator,
+        …). A login made in the last ACCOUNT_REAUTHENTICATION_TIMEOUT seconds (5 minutes) counts as
+        that confirmation, so someone sent to enrol right after logging in is not asked twice."""
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        return not self._logged_in_just_now()
+
+    def _logged_in_just_now(self) -> bool:
+        request = self.request
+        if request is None or not request.user.is_authenticated:
+            return False
+        records = get_authentication_records(request, request.user)
+        if not records or records[0].get("method") == "mfa":
+            return False
+        return time.time() - records[0]["at"] < account_settings.REAUTHENTICATION_TIMEOUT

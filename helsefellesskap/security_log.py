@@ -2,9 +2,13 @@
 
 Logged: logins, logouts, failed logins (the username tried, never the password), lockouts after
 too many failed logins, other refused rate-limited requests (429), refused access (403), and
-password changes, sets and resets. Each line names the event, the user's id or the username
-tried, the path and the client address. Passwords, session keys, CSRF tokens and reset keys are
-never passed to the logger. The same call stores the event as a governance SecurityEvent, which
+password changes, sets and resets; changes to a user's second factor (mfa_added, mfa_removed,
+mfa_recovery_codes_regenerated, and mfa_reset by another secretariat member, with the reason:
+helsefellesskap/mfa.py) and logins ended by the idle timeout or lifetime (session_expired:
+helsefellesskap/sessions.py); secretariat and staff logins sent to enrol or confirm their second
+factor before the workspace or the admin (mfa_required). Each line names the event, the user's
+id or the username tried, the path and the client address. Passwords, session keys, CSRF tokens
+and reset keys are never passed to the logger. The same call stores the event as a governance SecurityEvent, which
 the secretariat reads on its workspace page "Sikkerhetslogg" and superusers in the admin.
 
 The receivers are connected when the URL configuration is imported (helsefellesskap/urls.py):
@@ -12,6 +16,7 @@ every event here happens inside a request, and a request always loads the URLs f
 AppConfig is needed for a package that is not an installed app.
 """
 
+import json
 import logging
 
 from allauth.account import signals as account_signals
@@ -43,6 +48,12 @@ def client_address(request) -> str:
 def clean_username(value) -> str:
     text = str(value or "")[:USERNAME_MAX]
     return "".join(char if char.isprintable() else "?" for char in text) or "-"
+
+
+def clean_text(value, limit: int = 300) -> str:
+    """Free text (a reason) for a log line: bounded, printable, quoted so spaces stay inside it."""
+    text = "".join(char if char.isprintable() else "?" for char in str(value or "")[:limit])
+    return json.dumps(text, ensure_ascii=False)
 
 
 def user_id(user) -> str:

@@ -5,16 +5,20 @@ the partnership-scoped paths, whose first segment is a partnership's slug;
 governance.models.RESERVED_SLUGS keeps a partnership from taking one of them.
 """
 
+from allauth.account.decorators import secure_admin_login
 from allauth.core.internal.ratelimit import handler429 as allauth_handler429
 from django.contrib import admin
 from django.urls import include, path
 from django.views import defaults
 
-from helsefellesskap import security_log, sso
+from helsefellesskap import mfa, security_log, sso  # noqa: F401  (mfa: its signal receivers)
 from helsefellesskap.health import health
 
 admin.site.site_header = "Helsefellesskap"
 admin.site.site_title = "Helsefellesskap"
+# The admin has no login form of its own: /admin/login/ sends visitors to the portal's login
+# (allauth: the same lockout after failed attempts, the same second factor), then back.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("helse/", health, name="health"),

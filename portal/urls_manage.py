@@ -7,6 +7,7 @@ from meetings.views import approval as meetings_approval
 from meetings.views import manage as meetings_manage
 from meetings.views import meeting_mode
 from portal.views import manage as portal_manage
+from portal.views import manage_mfa
 from portal.views import security as portal_security
 
 app_name = "manage"
@@ -34,6 +35,13 @@ urlpatterns = [
     ),
     path(
         "<slug:partnership>/saker/<int:pk>/returner/", meetings_manage.proposal_return, name="proposal_return"
+    ),
+    # Second factors: the "lost device" reset
+    path("<slug:partnership>/tofaktor/", manage_mfa.second_factors, name="second_factors"),
+    path(
+        "<slug:partnership>/tofaktor/<int:user_id>/tilbakestill/",
+        manage_mfa.second_factor_reset,
+        name="second_factor_reset",
     ),
     # Action plans
     path("<slug:partnership>/handlingsplaner/", actionplans_manage.action_plans, name="action_plans"),

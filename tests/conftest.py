@@ -20,6 +20,7 @@ member, so those personas exist in `world` only.
 import datetime as dt
 import io
 import shutil
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -30,6 +31,7 @@ from django.test import Client
 from django.utils import timezone
 
 from governance.models import Membership
+from helsefellesskap import mfa
 from portal import demo
 from tests.governance import factories as gf
 
@@ -89,6 +91,40 @@ def world(db):
     )
 
 
+def pass_second_factor(client, user) -> Client:
+    """Mark the client's login as having passed the second factor, the way allauth's login flow
+    records it in the session after the code step (helsefellesskap/mfa.py reads the same
+    records), so a secretariat or staff client reaches the workspace and the admin. The one
+    place the test suite skips the code step; the MFA tests themselves go through it."""
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+    from allauth.account.internal.userkit import user_id_to_str
+
+    now = timezone.now().timestamp()
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": now, "username": user.get_username()},
+        {"method": "mfa", "at": now, "id": 0, "type": "totp"},
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
+    session.save()
+    return client
+
+
+def login_with_second_factor(client, user) -> Client:
+    """force_login, then pass_second_factor: a login as it is after both steps."""
+    client.force_login(user)
+    return pass_second_factor(client, user)
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    """pytest-django's superuser client, past the second factor like every staff client here."""
+    return login_with_second_factor(Client(), admin_user)
+
+
 @pytest.fixture
 def client_as(world):
     """A new client per call, logged in as a persona of `world`: `client_as("leader")`."""
@@ -97,7 +133,7 @@ def client_as(world):
         client = Client()
         user = world.users[persona]
         if user.is_authenticated:
-            client.force_login(user)
+            login_with_second_factor(client, user)
         return client
 
     return login
@@ -136,6 +172,7 @@ def demo_client(persona) -> Client:
     username = DEMO_LOGINS[persona]
     if username:
         assert client.login(username=username, password=demo.DEMO_PASSWORD)
+        pass_second_factor(client, demo_user(persona))
     return client
 
 
@@ -144,15 +181,50 @@ def demo_user(persona):
     return get_user_model().objects.get(username=DEMO_LOGINS[persona])
 
 
+def totp_code(user) -> str:
+    """The current code of the user's authenticator app, as the app on a phone would show it,
+    from the secret allauth stores; forgets that the code was used, so a test may log in twice
+    within one 30-second step (allauth accepts each code once)."""
+    from allauth.mfa import app_settings as mfa_settings
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal import auth as totp
+    from allauth.mfa.utils import decrypt
+    from django.core.cache import cache
+
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    secret = decrypt(authenticator.data["secret"])
+    code = totp.format_hotp_value(totp.hotp_value(secret, int(time.time()) // mfa_settings.TOTP_PERIOD))
+    cache.delete(totp.TOTP(authenticator)._get_used_cache_key(code))
+    return code
+
+
+def enrol_totp(user) -> None:
+    """Give the user an authenticator app, as if enrolled earlier (for journeys about something else)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal import auth as totp
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        totp.TOTP.activate(user, totp.generate_totp_secret())
+
+
 def demo_login(page, base, persona):
-    """Log a browser page in with the persona's demo login; the visitor stays logged out."""
+    """Log a browser page in with the persona's demo login; the visitor stays logged out. The
+    secretariat's logins have an authenticator app (enrolled here if need be) and enter its code."""
     if DEMO_LOGINS[persona]:
+        user = demo_user(persona)
+        second_factor = mfa.must_use_second_factor(user)
+        if second_factor:
+            enrol_totp(user)
         page.goto(base + "/konto/login/")
         page.fill("#id_login", DEMO_LOGINS[persona])
         page.fill("#id_password", demo.DEMO_PASSWORD)
         page.click("main button[type=submit]")
         # Waits until the login page is left (and fails if the login is refused).
         page.wait_for_url(lambda url: "/konto/login/" not in url)
+        if second_factor:
+            page.fill("#id_code", totp_code(user))
+            page.click("main form.login-form button[type=submit]")
+            page.wait_for_url(lambda url: "/konto/" not in url)
     return page
 
 

@@ -39,15 +39,19 @@ DJANGO_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # allauth.mfa's list of security keys says when each was last used ("naturaltime").
+    "django.contrib.humanize",
 ]
 THIRD_PARTY_APPS = [
     "simple_history",
     "django_filters",
     # Content-Security-Policy header (CONTENT_SECURITY_POLICY below).
     "csp",
-    # Personal logins with rate-limited failed attempts now; MFA and OIDC later.
+    # Personal logins with rate-limited failed attempts; a second factor (TOTP, WebAuthn,
+    # recovery codes) that the secretariat and staff must have (helsefellesskap/mfa.py).
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     # Single sign-on through OpenID Connect (ID-porten, Entra ID), configured by DJANGO_OIDC_PROVIDERS.
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
@@ -78,6 +82,10 @@ MIDDLEWARE = [
     "helsefellesskap.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Idle timeout (secretariat and staff) and absolute lifetime (everyone) of a login.
+    "helsefellesskap.sessions.SessionLifetimeMiddleware",
+    # The workspace and the admin only after a second factor (helsefellesskap/mfa.py).
+    "helsefellesskap.mfa.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the acting user on every history row written during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -115,7 +123,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -170,6 +178,9 @@ ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = None
+# A password change keeps the session it was made in; every other session of the user ends,
+# since Django checks each session's hash of the password hash (get_session_auth_hash).
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 LOGIN_ATTEMPTS_LIMIT = 5
 LOGIN_ATTEMPTS_TIMEOUT_SECONDS = 5 * 60
 # Behind reverse proxies the client's address is the one the outermost trusted proxy put in
@@ -241,6 +252,28 @@ SOCIALACCOUNT_PROVIDERS = {
 }
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+# Sessions live in the database (Django's default engine), so a user's other sessions can be
+# found and ended after an MFA change or reset (helsefellesskap/mfa.py). A login lasts at most
+# DJANGO_SESSION_HOURS (12) whatever is done; the secretariat's and staff's logins also end after
+# DJANGO_SECRETARIAT_IDLE_MINUTES (60) without a request (helsefellesskap/sessions.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_HOURS", "12")) * 60 * 60
+SECRETARIAT_IDLE_MINUTES = int(os.environ.get("DJANGO_SECRETARIAT_IDLE_MINUTES", "60"))
+
+# Multi-factor authentication (allauth.mfa): an authenticator app (TOTP, shown as a QR code),
+# security keys and passkeys (WebAuthn) as second factor, and recovery codes for a lost device.
+# Members may enrol on "Min side"; the secretariat and staff must before the workspace or the
+# admin opens (helsefellesskap/mfa.py). A lost device is reset by another secretariat member.
+MFA_ADAPTER = "helsefellesskap.mfa.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = "Helsefellesskap"
+# A code from the step before or after the current one is accepted too: phones' clocks drift.
+MFA_TOTP_TOLERANCE = 1
+# Logging in with a passkey alone is off: the login page offers username and password, then the
+# second step asks for the code or the security key.
+MFA_PASSKEY_LOGIN_ENABLED = False
+# WebAuthn needs https, except on localhost; DJANGO_DEBUG allows plain http for a test machine.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 
 # Redis, when given, holds the cache (and with it the login lockout counts) for every worker and
 # machine, and is the task queue's broker. Production requires it (settings/production.py).

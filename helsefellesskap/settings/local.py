@@ -12,3 +12,5 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "local-development-only-not-sec
 # PDF there would make issuing a notice take seconds, so locally they are rendered on first
 # request, as before, unless DJANGO_PDF_PRERENDER says otherwise.
 PDF_PRERENDER = env_bool("DJANGO_PDF_PRERENDER", bool(REDIS_URL))  # noqa: F405
+# Security keys and passkeys over plain http on a developer's machine (never in production).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG

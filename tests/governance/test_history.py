@@ -7,6 +7,7 @@ from django.urls import reverse
 from governance.history import save_with_history
 from governance.models import Body
 from meetings.models import Case
+from tests.conftest import login_with_second_factor
 from tests.meetings import factories as mf
 
 DOMAIN_APPS = ("governance", "meetings", "actionplans")
@@ -36,7 +37,7 @@ def test_every_domain_model_has_history_and_is_in_the_admin():
 @pytest.mark.django_db
 def test_admin_edit_records_the_acting_user(world, client, django_user_model):
     staff = django_user_model.objects.create_superuser("redaktor", password="pw")
-    client.force_login(staff)
+    login_with_second_factor(client, staff)
     body = world.body
     url = reverse("admin:governance_body_change", args=[body.pk])
     data = {

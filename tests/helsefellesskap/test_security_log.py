@@ -12,6 +12,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 import helsefellesskap.urls  # noqa: F401  (the receivers connect with the URLs, as in every request)
+from tests.conftest import login_with_second_factor
 from tests.governance import factories as gf
 
 LOGGER = "helsefellesskap.security"
@@ -112,7 +113,7 @@ def test_a_username_cannot_forge_a_log_line(events):
 def test_refused_access_logs_path_user_and_address(events):
     staff = gf.user("ansatt", is_staff=True)  # staff, but no permission to add users
     client = Client(REMOTE_ADDR="198.51.100.4")
-    client.force_login(staff)
+    login_with_second_factor(client, staff)
     response = client.get("/admin/auth/user/add/")
     assert response.status_code == 403
     (refused,) = [r for r in events() if r.security_event == "access_refused"]
@@ -128,7 +129,7 @@ def test_behind_trusted_proxies_the_log_names_the_client_not_the_proxy(events, s
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
     staff = gf.user("ansatt", is_staff=True)
     client = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="192.0.2.1, 198.51.100.4")
-    client.force_login(staff)
+    login_with_second_factor(client, staff)
     assert client.get("/admin/auth/user/add/").status_code == 403
     (refused,) = [r for r in events() if r.security_event == "access_refused"]
     assert refused.ip == "198.51.100.4"  # the address the one trusted proxy saw, not a forged one
