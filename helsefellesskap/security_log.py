@@ -8,8 +8,9 @@ helsefellesskap/mfa.py) and logins ended by the idle timeout or lifetime (sessio
 helsefellesskap/sessions.py); secretariat and staff logins sent to enrol or confirm their second
 factor before the workspace or the admin (mfa_required). Each line names the event, the user's
 id or the username tried, the path and the client address. Passwords, session keys, CSRF tokens
-and reset keys are never passed to the logger. The same call stores the event as a governance SecurityEvent, which
-the secretariat reads on its workspace page "Sikkerhetslogg" and superusers in the admin.
+and reset keys are never passed to the logger. The same call stores the event as a governance
+SecurityEvent, which the secretariat reads on its workspace page "Sikkerhetslogg" and superusers
+in the admin.
 
 The receivers are connected when the URL configuration is imported (helsefellesskap/urls.py):
 every event here happens inside a request, and a request always loads the URLs first, so no
