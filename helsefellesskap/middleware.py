@@ -104,17 +104,16 @@ ADMIN_STYLE_HASHES = ["'unsafe-hashes'", "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLr
 class PortalCSPMiddleware(CSPMiddleware):
     """django-csp's middleware, with the sign-in providers in form-action and the admin's hash."""
 
-    def __init__(self, get_response):
-        super().__init__(get_response)
-        self.form_action_origins = sign_in_provider_origins()
-
     def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
         if report_only:
             return parts
         update = dict(parts.update or {})
-        if self.form_action_origins:
-            update["form-action"] = [*update.get("form-action", []), *self.form_action_origins]
+        # Read per response (a few dict lookups), so the policy always names the providers the
+        # settings name, also when they change without a restart (the SSO tests do).
+        origins = sign_in_provider_origins()
+        if origins:
+            update["form-action"] = [*update.get("form-action", []), *origins]
         if request.path_info.startswith("/admin/"):
             update["style-src"] = [*update.get("style-src", []), *ADMIN_STYLE_HASHES]
         parts.update = update or None

@@ -211,20 +211,27 @@ def demo_login(page, base, persona):
     """Log a browser page in with the persona's demo login; the visitor stays logged out. The
     secretariat's logins have an authenticator app (enrolled here if need be) and enter its code."""
     if DEMO_LOGINS[persona]:
-        user = demo_user(persona)
-        second_factor = mfa.must_use_second_factor(user)
-        if second_factor:
-            enrol_totp(user)
-        page.goto(base + "/konto/login/")
-        page.fill("#id_login", DEMO_LOGINS[persona])
-        page.fill("#id_password", demo.DEMO_PASSWORD)
-        page.click("main button[type=submit]")
-        # Waits until the login page is left (and fails if the login is refused).
-        page.wait_for_url(lambda url: "/konto/login/" not in url)
-        if second_factor:
-            page.fill("#id_code", totp_code(user))
-            page.click("main form.login-form button[type=submit]")
-            page.wait_for_url(lambda url: "/konto/" not in url)
+        browser_login(page, base, DEMO_LOGINS[persona])
+    return page
+
+
+def browser_login(page, base, username):
+    """Log a browser page in through the portal's login form as `username` (demo password),
+    with the authenticator code when the user must use a second factor (enrolled if need be)."""
+    user = get_user_model().objects.get(username=username)
+    second_factor = mfa.must_use_second_factor(user)
+    if second_factor:
+        enrol_totp(user)
+    page.goto(base + "/konto/login/")
+    page.fill("#id_login", username)
+    page.fill("#id_password", demo.DEMO_PASSWORD)
+    page.click("main button[type=submit]")
+    # Waits until the login page is left (and fails if the login is refused).
+    page.wait_for_url(lambda url: "/konto/login/" not in url)
+    if second_factor:
+        page.fill("#id_code", totp_code(user))
+        page.click("main form.login-form button[type=submit]")
+        page.wait_for_url(lambda url: "/konto/" not in url)
     return page
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 import helsefellesskap.urls  # noqa: F401  (the receivers connect with the URLs, as in every request)
 from governance.models import SecurityEvent
 from helsefellesskap import security_log
+from tests.conftest import login_with_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -148,8 +149,7 @@ def test_admin_shows_every_event_to_superusers_only(world, events, admin_client,
     assert response.status_code == 200
     assert "finnes-ikke" in shown(response)
     staff = django_user_model.objects.create_user("stab", password=PASSWORD, is_staff=True)
-    client = Client()
-    client.force_login(staff)
+    client = login_with_second_factor(Client(), staff)
     assert client.get(reverse("admin:governance_securityevent_changelist")).status_code == 403
     change = admin_client.get(reverse("admin:governance_securityevent_change", args=[events.first().pk]))
     assert b'type="submit" value="Lagre"' not in change.content  # read only
