@@ -1,11 +1,15 @@
 """Accounts: made by the secretariat (or the admin), never by sign-up."""
 
 import time
+from datetime import timedelta
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from helsefellesskap import security_log
 
@@ -21,7 +25,18 @@ class AccountAdapter(DefaultAccountAdapter):
             super().pre_authenticate(request, **credentials)
         except ValidationError:
             security_log.login_locked_out(request, credentials.get("username"))
-            raise
+            raise ValidationError(self._locked_out_message(), code="too_many_login_attempts") from None
+
+    @staticmethod
+    def _locked_out_message() -> str:
+        """allauth says only "try again later"; say when. The oldest counted failure leaves the
+        window at the latest LOGIN_ATTEMPTS_TIMEOUT_SECONDS from now, so that is when."""
+        minutes = settings.LOGIN_ATTEMPTS_TIMEOUT_SECONDS // 60
+        until = timezone.localtime() + timedelta(seconds=settings.LOGIN_ATTEMPTS_TIMEOUT_SECONDS)
+        return _(
+            "Too many failed logins. For your security, logging in is closed for a while: "
+            "try again in %(minutes)d minutes, at %(time)s at the latest."
+        ) % {"minutes": minutes, "time": until.strftime("%H.%M")}
 
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """allauth asks for the password again before a sensitive change (adding an authenticator,

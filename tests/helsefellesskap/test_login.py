@@ -1,5 +1,7 @@
 """Personal logins; repeated failures are refused for a while and the page says so."""
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -42,7 +44,10 @@ def test_repeated_failures_block_logins_for_a_while(client):
     response = client.post(reverse("account_login"), {"login": "kari", "password": "pw-for-tests-only"})
     assert response.status_code in (200, 429)
     assert not client.get("/").wsgi_request.user.is_authenticated
-    assert "For mange innloggingsforsøk" in response.content.decode()
+    page = response.content.decode()
+    assert "For mange innloggingsforsøk" in page
+    # It says when to try again: in 5 minutes, by the clock.
+    assert re.search(r"prøv igjen om 5 minutter, senest kl\. \d\d\.\d\d", page), page
 
 
 @pytest.mark.django_db
