@@ -8,8 +8,22 @@ from governance.models import Body, PatientGroup
 
 from .models import Attendance, Case, Meeting, Minutes
 from .services import EXEMPTION_BASES
+from .text import validate_casetext
 
 DECISION_MAX_LENGTH = 20_000
+
+
+class CaseTextField(forms.CharField):
+    """A text rendered as case text (meetings/text.py): limited in length, list depth and
+    table size, so nothing a person submits can break a page or a PDF."""
+
+    default_validators = [validate_casetext]
+
+    def __init__(self, *, rows: int = 5, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
 
 EXEMPTION_CHOICES = [("", _("Not exempt")), *((basis, basis) for basis in EXEMPTION_BASES)]
 
@@ -92,7 +106,7 @@ class CaseForm(forms.Form):
     proposal_kind = forms.ChoiceField(
         label=_("Kind of proposal"), choices=[("", "–"), *Case.ProposalKind.choices], required=False
     )
-    proposal = forms.CharField(label=_("Proposal"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    proposal = CaseTextField(label=_("Proposal"))
     patient_groups = forms.ModelMultipleChoiceField(
         label=_("Patient groups"),
         queryset=PatientGroup.objects.all(),
@@ -119,7 +133,7 @@ class CaseForm(forms.Form):
 
 class SectionForm(forms.Form):
     heading = forms.CharField(label=_("Heading"), max_length=300, required=False)
-    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    text = CaseTextField(label=_("Text"), rows=6)
 
 
 SectionFormSet = forms.formset_factory(SectionForm, extra=1, can_delete=True)
@@ -137,12 +151,7 @@ class DecisionForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "–"), *Case.Outcome.choices])
-    decision = forms.CharField(
-        label=_("Decision"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        required=False,
-        max_length=DECISION_MAX_LENGTH,
-    )
+    decision = CaseTextField(label=_("Decision"), max_length=DECISION_MAX_LENGTH)
     confirm_missing_parties = forms.BooleanField(
         label=_("Record as consensus although not all parties are present"), required=False
     )
@@ -238,13 +247,10 @@ class CaseNotesForm(forms.Form):
 
     case = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    discussion = forms.CharField(
-        label=_("Discussion"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-    public_decision = forms.CharField(
+    discussion = CaseTextField(label=_("Discussion"), rows=3)
+    public_decision = CaseTextField(
         label=_("Decision (public version)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
+        rows=3,
         help_text=_(
             "For an exempt case: an anonymised decision the public may read. Leave empty to withhold it."
         ),
@@ -255,7 +261,7 @@ class SectionAmendForm(forms.Form):
     """A correction of a free section of approved minutes, with its reason."""
 
     section = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
-    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    text = CaseTextField(label=_("Text"))
     reason = forms.CharField(label=_("Reason for the correction"), max_length=500)
 
 
@@ -264,7 +270,7 @@ class ApproveForm(forms.Form):
 
 
 class AmendForm(forms.Form):
-    decision = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    decision = CaseTextField(label=_("Decision"))
     reason = forms.CharField(label=_("Reason for the correction"), max_length=500)
 
 
