@@ -51,6 +51,7 @@ class MeasureRowsForm(forms.Form):
             "Hva vil vi?, Hvordan få det til? and Ansvarlig, separated by tabs."
         ),
         strip=False,
+        max_length=50_000,
     )
 
 
@@ -64,7 +65,9 @@ class AdoptionForm(forms.Form):
 
 class ProgressReportForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Measure.Status.choices)
-    text = forms.CharField(label=_("Short report"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    text = forms.CharField(
+        label=_("Short report"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5_000
+    )
     date = forms.DateField(label=_("Date"), widget=DateInput(), required=False)
 
     def __init__(self, *args, partnership, **kwargs):
