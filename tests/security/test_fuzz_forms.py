@@ -31,7 +31,7 @@ from tests.security.discovery import Target, discover
 pytestmark = pytest.mark.django_db
 
 # FUZZ_EXAMPLES=50 for a deeper run by hand; the suite keeps to about 30 seconds.
-EXAMPLES_PER_TARGET = int(os.environ.get("FUZZ_EXAMPLES", "6"))
+EXAMPLES_PER_TARGET = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 DEEP_LIST = "".join("  " * level + "- x\n" for level in range(100)).encode()
 NASTY = [
     b"",
