@@ -10,6 +10,8 @@ OTHERS = ["visitor", "member", "leader", "referent", "other_member", "former_mem
 START = dt.datetime(2023, 9, 14, 10, 0, tzinfo=mf.TZ)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
 def image_bytes(image_format: str) -> bytes:
     """A small, whole image file (attachments are opened with Pillow before they are accepted)."""
     from PIL import Image
