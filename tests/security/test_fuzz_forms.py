@@ -6,8 +6,10 @@ workspace. Hypothesis then posts generated values for their field names (NUL, in
 raw and percent-encoded bytes, 100,000 characters, a 100-level list, a 2,000-row table, huge and
 odd numbers, broken dates, valid values seen in the form, fields left out), each request in a
 savepoint rolled back after it. Every response must be below 500; a request with NUL must be the
-middleware's 400; and unless the request was accepted (a success message), the row count of
-every table, history tables included, must be what it was.
+middleware's 400; unless the request was accepted (a success message, or a redirect without an
+error), the row count of every table, history tables included, must be what it was (every write
+in the portal leaves a history row, so an update shows too); and even when it was accepted, every
+column of the other partnership's bodies, meetings, cases, minutes and action plans must be.
 
 About the demo data because its meetings stand in every state, so the workspace shows its
 forms for drafts, notices, held meetings and minutes.
@@ -30,8 +32,8 @@ from tests.security.discovery import Target, discover
 
 pytestmark = pytest.mark.django_db
 
-# FUZZ_EXAMPLES=50 for a deeper run by hand; the suite keeps to about 30 seconds.
-EXAMPLES_PER_TARGET = int(os.environ.get("FUZZ_EXAMPLES", "10"))
+# FUZZ_EXAMPLES=50 for a deeper run by hand; the suite keeps to about 40 seconds.
+EXAMPLES_PER_TARGET = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 DEEP_LIST = "".join("  " * level + "- x\n" for level in range(100)).encode()
 NASTY = [
     b"",
@@ -108,6 +110,30 @@ def _row_counts() -> tuple[int, ...]:
         return tuple(cursor.fetchone())
 
 
+# The demo's other partnership: what the demo logins (all of Troms og Ofoten) act on must never
+# reach its rows, even when a request is accepted.
+UNRELATED_PARTNERSHIP = "lofoten-vesteralen-salten"
+
+
+def _unrelated_rows() -> list:
+    """Every column of the other partnership's bodies, meetings, cases, minutes and plans."""
+    from actionplans.models import ActionPlan
+    from governance.models import Body
+    from meetings.models import Case, Meeting, Minutes
+
+    slug = UNRELATED_PARTNERSHIP
+    querysets = [
+        Body.objects.filter(partnership__slug=slug),
+        Meeting.objects.filter(body__partnership__slug=slug),
+        Case.objects.filter(body__partnership__slug=slug),
+        Minutes.objects.filter(meeting__body__partnership__slug=slug),
+        ActionPlan.objects.filter(partnership__slug=slug),
+    ]
+    rows = [list(queryset.order_by("pk").values_list()) for queryset in querysets]
+    assert rows[1] and rows[2], "the demo's other partnership has meetings and cases"
+    return rows
+
+
 def _accepted(response) -> bool:
     """Said it was done (a success message), or redirected without an error message."""
     queued = getattr(getattr(response.wsgi_request, "_messages", None), "_queued_messages", [])
@@ -122,7 +148,11 @@ def _send(client, target: Target, pairs):
     return client.generic("POST", target.path, data, content_type="application/x-www-form-urlencoded")
 
 
-def _fuzz(client, target: Target, failures: list[str]) -> None:
+def _fuzz(client, target: Target, failures: list[str], baseline) -> None:
+    """Fuzz one target; every example runs in a savepoint rolled back after it, so each starts
+    from `baseline` (the row counts and the unrelated rows before any request)."""
+    counts, unrelated = baseline
+
     @settings(
         max_examples=EXAMPLES_PER_TARGET,
         deadline=None,
@@ -133,7 +163,6 @@ def _fuzz(client, target: Target, failures: list[str]) -> None:
     @given(pairs=_request(target))
     def run(pairs):
         with transaction.atomic():
-            before = _row_counts()
             try:
                 response = _send(client, target, pairs)
             except Exception as error:  # noqa: BLE001 - the test client re-raises a view's error
@@ -148,9 +177,11 @@ def _fuzz(client, target: Target, failures: list[str]) -> None:
             has_nul = any(b"\x00" in value for _, value, _ in pairs)
             if status >= 500 or (has_nul and status != 400):
                 failures.append(f"{target}: {status} for {[(n, v[:40]) for n, v, _ in pairs]}")
-            elif not _accepted(response) and _row_counts() != before:
+            elif not _accepted(response) and _row_counts() != counts:
                 shown = [(n, v[:40]) for n, v, _ in pairs]
                 failures.append(f"{target}: saved rows changed though not accepted ({status}) for {shown}")
+            elif _accepted(response) and _unrelated_rows() != unrelated:
+                failures.append(f"{target}: another partnership's rows changed ({status})")
             transaction.set_rollback(True)
 
     run()
@@ -163,8 +194,9 @@ def test_fuzzed_forms_and_parameters_never_give_5xx_or_change_what_is_saved(modu
     targets = discover(client, starts, prefixes)
     assert len(targets) >= {"visitor": 4, "member": 1, "secretariat": 25}[persona], targets
     failures: list[str] = []
+    baseline = (_row_counts(), _unrelated_rows())
     for target in targets:
-        _fuzz(client, target, failures)
+        _fuzz(client, target, failures, baseline)
     report = "\n".join(sorted(set(failures)))
     if os.environ.get("FUZZ_REPORT"):
         with open(os.environ["FUZZ_REPORT"], "a") as handle:
