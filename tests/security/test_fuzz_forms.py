@@ -202,3 +202,25 @@ def test_fuzzed_forms_and_parameters_never_give_5xx_or_change_what_is_saved(modu
         with open(os.environ["FUZZ_REPORT"], "a") as handle:
             handle.write(report + "\n")
     assert not failures, f"{len(failures)} failures:\n{report}"
+
+
+@pytest.mark.parametrize("fault", ["error", "silent_write"])
+def test_the_fuzzer_catches_a_view_that_fails_or_writes(module_demo_data, monkeypatch, fault):
+    """A search that fails on invalid UTF-8 or long input, or writes a row while answering a GET,
+    is reported (so the test above would fail if a view did either)."""
+    from governance.models import PatientGroup
+    from meetings import search
+
+    def broken_search(user, query, partnership=None):
+        if fault == "error" and ("\ufffd" in query or len(query) > 1000):
+            raise ValueError("invalid UTF-8 or too long")
+        if fault == "silent_write":
+            PatientGroup.objects.create(name=f"Ny {PatientGroup.objects.count()}", slug=f"ny-{len(query)}")
+        return []
+
+    monkeypatch.setattr(search, "search", broken_search)
+    failures: list[str] = []
+    baseline = (_row_counts(), _unrelated_rows())
+    _fuzz(demo_client("visitor"), Target("GET", "/sok/", "meetings:search", ("q",)), failures, baseline)
+    expected = "ValueError" if fault == "error" else "saved rows changed though not accepted"
+    assert any(expected in failure for failure in failures), failures
