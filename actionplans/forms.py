@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from meetings.forms import CaseChoiceField
+from meetings.forms import CaseChoiceField, CaseTextField
 
 from .models import Measure
 
@@ -25,7 +25,7 @@ class ActionPlanForm(forms.Form):
         required=False,
         help_text=_("For example “23. september 2021 til og med partnerskapsmøtet 2022”."),
     )
-    purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    purpose = CaseTextField(label=_("Purpose"), rows=4)
 
     def clean(self):
         data = super().clean()
@@ -39,9 +39,7 @@ class FocusAreaForm(forms.Form):
         label=_("Number"), max_length=10, required=False, help_text=_("For example “2.1”.")
     )
     title = forms.CharField(label=_("Title"), max_length=300)
-    description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
-    )
+    description = CaseTextField(label=_("Description"), rows=4)
 
 
 class MeasureRowsForm(forms.Form):
@@ -53,6 +51,7 @@ class MeasureRowsForm(forms.Form):
             "Hva vil vi?, Hvordan få det til? and Ansvarlig, separated by tabs."
         ),
         strip=False,
+        max_length=50_000,
     )
 
 
@@ -66,7 +65,9 @@ class AdoptionForm(forms.Form):
 
 class ProgressReportForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Measure.Status.choices)
-    text = forms.CharField(label=_("Short report"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    text = forms.CharField(
+        label=_("Short report"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5_000
+    )
     date = forms.DateField(label=_("Date"), widget=DateInput(), required=False)
 
     def __init__(self, *args, partnership, **kwargs):

@@ -8,8 +8,40 @@ from governance.models import Body, PatientGroup
 
 from .models import Attendance, Case, Meeting, Minutes
 from .services import EXEMPTION_BASES
+from .text import validate_casetext
 
 DECISION_MAX_LENGTH = 20_000
+# The largest version number and database id a form accepts: a bigger number is a form error,
+# not an OverflowError in the database driver.
+MAX_VERSION = 2**31 - 1
+MAX_ID = 2**63 - 1
+
+
+class CaseTextField(forms.CharField):
+    """A text rendered as case text (meetings/text.py): limited in length, list depth and
+    table size, so nothing a person submits can break a page or a PDF."""
+
+    default_validators = [validate_casetext]
+
+    def __init__(self, *, rows: int = 5, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Several database ids; one out of range is an invalid choice, not an error in the driver
+    (SQLite cannot compare an id of 2**70 in an IN query)."""
+
+    def _check_values(self, value):
+        for item in value if isinstance(value, list | tuple) else [value]:
+            text = str(item).strip()
+            if not text.isascii() or not text.isdigit() or not 0 < int(text) <= MAX_ID:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": text}
+                )
+        return super()._check_values(value)
+
 
 EXEMPTION_CHOICES = [("", _("Not exempt")), *((basis, basis) for basis in EXEMPTION_BASES)]
 
@@ -79,7 +111,7 @@ class FollowUpCaseForm(forms.Form):
 
 
 class CaseForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_VERSION)
     title = forms.CharField(label=_("Title"), max_length=500)
     agenda_title = forms.CharField(label=_("Title on the agenda"), max_length=500, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=Case.Kind.choices)
@@ -92,8 +124,8 @@ class CaseForm(forms.Form):
     proposal_kind = forms.ChoiceField(
         label=_("Kind of proposal"), choices=[("", "–"), *Case.ProposalKind.choices], required=False
     )
-    proposal = forms.CharField(label=_("Proposal"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
-    patient_groups = forms.ModelMultipleChoiceField(
+    proposal = CaseTextField(label=_("Proposal"))
+    patient_groups = IdsChoiceField(
         label=_("Patient groups"),
         queryset=PatientGroup.objects.all(),
         widget=forms.CheckboxSelectMultiple,
@@ -119,7 +151,7 @@ class CaseForm(forms.Form):
 
 class SectionForm(forms.Form):
     heading = forms.CharField(label=_("Heading"), max_length=300, required=False)
-    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    text = CaseTextField(label=_("Text"), rows=6)
 
 
 SectionFormSet = forms.formset_factory(SectionForm, extra=1, can_delete=True)
@@ -135,14 +167,9 @@ MinutesSectionFormSet = forms.formset_factory(MinutesSectionForm, extra=1, can_d
 class DecisionForm(forms.Form):
     """A case's outcome and decision, with the version the form was made from."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_VERSION)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "–"), *Case.Outcome.choices])
-    decision = forms.CharField(
-        label=_("Decision"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        required=False,
-        max_length=DECISION_MAX_LENGTH,
-    )
+    decision = CaseTextField(label=_("Decision"), max_length=DECISION_MAX_LENGTH)
     confirm_missing_parties = forms.BooleanField(
         label=_("Record as consensus although not all parties are present"), required=False
     )
@@ -159,7 +186,7 @@ class DecisionForm(forms.Form):
 
 
 class AttendanceRowForm(forms.Form):
-    person = forms.IntegerField(widget=forms.HiddenInput)
+    person = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
     status = forms.ChoiceField(label=_("Attendance"), choices=Attendance.Status.choices)
     is_referent = forms.BooleanField(label=_("Minute-taker"), required=False)
 
@@ -167,7 +194,7 @@ class AttendanceRowForm(forms.Form):
 class MinutesForm(forms.Form):
     """The minutes' own parts beside the free sections: the next meeting."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_VERSION)
     next_meeting = forms.ModelChoiceField(
         label=_("Next meeting"),
         queryset=Meeting.objects.none(),
@@ -236,15 +263,12 @@ class MinutesEditForms:
 class CaseNotesForm(forms.Form):
     """A case's part of the minutes beside its decision: the discussion note, the public decision."""
 
-    case = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    discussion = forms.CharField(
-        label=_("Discussion"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-    public_decision = forms.CharField(
+    case = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=MAX_VERSION)
+    discussion = CaseTextField(label=_("Discussion"), rows=3)
+    public_decision = CaseTextField(
         label=_("Decision (public version)"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
+        rows=3,
         help_text=_(
             "For an exempt case: an anonymised decision the public may read. Leave empty to withhold it."
         ),
@@ -254,8 +278,8 @@ class CaseNotesForm(forms.Form):
 class SectionAmendForm(forms.Form):
     """A correction of a free section of approved minutes, with its reason."""
 
-    section = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**63 - 1)
-    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    section = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
+    text = CaseTextField(label=_("Text"))
     reason = forms.CharField(label=_("Reason for the correction"), max_length=500)
 
 
@@ -264,7 +288,7 @@ class ApproveForm(forms.Form):
 
 
 class AmendForm(forms.Form):
-    decision = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    decision = CaseTextField(label=_("Decision"))
     reason = forms.CharField(label=_("Reason for the correction"), max_length=500)
 
 
@@ -280,14 +304,14 @@ class AttachmentForm(forms.Form):
 
 class ReturnProposalForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why is the proposal returned?"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Why is the proposal returned?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5_000
     )
 
 
 class AgendaCaseForm(forms.Form):
     """The case a workspace action on the agenda is about (a database id)."""
 
-    case = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    case = forms.IntegerField(min_value=1, max_value=MAX_ID)
 
     def case_pk(self) -> int:
         if not self.is_valid():

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "helsefellesskap.middleware.ChosenLanguageMiddleware",
+    # Reads forms with files first, so an upload over the limit is refused before it is read.
+    "meetings.uploads.UploadLimitMiddleware",
     "helsefellesskap.middleware.RejectNullCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -157,8 +159,25 @@ STORAGES = {
 # Render a meeting's public PDFs in the worker when its notice is issued or its minutes are
 # published (meetings/tasks.py), so no visitor waits for the first one. Off in the tests.
 PDF_PRERENDER = env_bool("DJANGO_PDF_PRERENDER", True)
-# The largest attachment the workspace accepts (meetings/uploads.py).
+# The largest attachment the workspace accepts (meetings/uploads.py). An upload is refused as
+# soon as it passes this, before the rest is read; a request that says it is larger (Content-
+# Length above this plus DATA_UPLOAD_MAX_MEMORY_SIZE) is refused without reading any of it.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("DJANGO_ATTACHMENT_MAX_BYTES", str(25 * 1024 * 1024)))
+# An Office file (a ZIP) may declare at most this much unpacked content in at most this many parts.
+ATTACHMENT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("DJANGO_ATTACHMENT_MAX_UNPACKED_BYTES", str(100 * 1024 * 1024))
+)
+ATTACHMENT_MAX_ZIP_ENTRIES = 2_000
+# A form's fields without its files (5 MB: a case paper's sections at their 50,000-character
+# limit); files above 2.5 MB go to a temporary file, not memory; at most 10 files a request.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DJANGO_DATA_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_HANDLERS = [
+    "meetings.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # The portal's address as its users reach it, for the links in e-mails; production requires it.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -8,6 +8,7 @@ already saved is lost and the user's text stays on screen.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.timezone import localdate
@@ -476,8 +477,12 @@ def _approve(request, meeting, forms):
     form = ApproveForm(request.POST)
     if not form.is_valid():
         return None
-    record = forms["minutes"] or services.minutes_update(meeting=meeting, expected_version=0, by=request.user)
-    services.minutes_approve(minutes=record, method=form.cleaned_data["method"], by=request.user)
+    # One transaction: minutes made empty here are not left behind when the approval is refused.
+    with transaction.atomic():
+        record = forms["minutes"] or services.minutes_update(
+            meeting=meeting, expected_version=0, by=request.user
+        )
+        services.minutes_approve(minutes=record, method=form.cleaned_data["method"], by=request.user)
     return _to_minutes(request, meeting, _("The minutes are approved; decisions and minutes are now locked."))
 
 

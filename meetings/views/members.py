@@ -14,6 +14,7 @@ from governance import permissions
 from governance.models import Body
 
 from .. import selectors, services
+from ..forms import CaseTextField
 
 
 class ProposalForm(forms.Form):
@@ -21,10 +22,8 @@ class ProposalForm(forms.Form):
     origin = forms.CharField(
         label=gettext_lazy("From"), max_length=500, help_text=gettext_lazy("Who proposes the case.")
     )
-    background = forms.CharField(label=gettext_lazy("Background"), widget=forms.Textarea(attrs={"rows": 8}))
-    proposal = forms.CharField(
-        label=gettext_lazy("Proposed decision"), widget=forms.Textarea(attrs={"rows": 4}), required=False
-    )
+    background = CaseTextField(label=gettext_lazy("Background"), rows=8, required=True)
+    proposal = CaseTextField(label=gettext_lazy("Proposed decision"), rows=4)
     attachment = forms.FileField(label=gettext_lazy("Attachment"), required=False)
 
 

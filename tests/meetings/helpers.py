@@ -1,6 +1,7 @@
 """Shared by the meeting service tests: the personas who are not the secretariat, and helpers."""
 
 import datetime as dt
+import io
 
 from meetings import services
 from tests.meetings import factories as mf
@@ -9,10 +10,19 @@ OTHERS = ["visitor", "member", "leader", "referent", "other_member", "former_mem
 START = dt.datetime(2023, 9, 14, 10, 0, tzinfo=mf.TZ)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d"
-    "49444154789c63000100000500010d0a2db40000000049454e44ae426082"
-)
+
+
+def image_bytes(image_format: str) -> bytes:
+    """A small, whole image file (attachments are opened with Pillow before they are accepted)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), "white").save(buffer, image_format)
+    return buffer.getvalue()
+
+
+PNG = image_bytes("PNG")
+JPEG = image_bytes("JPEG")
 
 
 def _planned(world, staff, *, start=START, **kwargs):

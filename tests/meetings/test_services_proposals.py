@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from meetings import selectors, services
 from meetings.models import Attachment, Case
-from tests.meetings.helpers import PDF, PNG, _agenda, _planned
+from tests.meetings.helpers import JPEG, PDF, PNG, _agenda, _planned
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +91,7 @@ def draft_case(world, staff):
 
 @pytest.mark.parametrize(
     ("name", "content"),
-    [("notat.pdf", PDF), ("bilde.PNG", PNG), ("plan.docx", _docx()), ("foto.jpg", b"\xff\xd8\xff\xe0rest")],
+    [("notat.pdf", PDF), ("bilde.PNG", PNG), ("plan.docx", _docx()), ("foto.jpg", JPEG)],
 )
 def test_real_files_are_accepted(draft_case, staff, name, content):
     attachment = services.attachment_add(
