@@ -29,11 +29,15 @@ The Redis database given is flushed before and after.
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
+import hmac
 import json
 import os
 import re
 import secrets
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -68,8 +72,12 @@ from governance import permissions
 from governance.models import Membership
 from meetings import lifecycle, selectors
 from meetings.models import Meeting
+from allauth.mfa.totp.internal import auth as totp
 
 secretariat = get_user_model().objects.get(username="SECRETARIAT")
+# The secretariat must use a second factor for the workspace: an authenticator app, as enrolled.
+totp_secret = totp.generate_totp_secret()
+totp.TOTP.activate(secretariat, totp_secret)
 meetings = Meeting.objects.filter(cancelled_at__isnull=True).select_related("body__partnership")
 drafts = [
     m for m in meetings.order_by("-start")
@@ -91,8 +99,21 @@ print("PREPARED " + json.dumps({
     "meeting_table": Meeting._meta.db_table,
     "login_attempts_limit": settings.LOGIN_ATTEMPTS_LIMIT,
     "published_page": published[0].get_absolute_url(),
+    "totp_secret": totp_secret,
 }))
 """.replace("SECRETARIAT", SECRETARIAT)
+
+
+def totp_code(secret: str, at: float | None = None) -> str:
+    """The six-digit code an authenticator app shows for `secret` now (RFC 6238: HMAC-SHA1,
+    30-second steps), as the phone of the secretariat member would."""
+    counter = int(at if at is not None else time.time()) // 30
+    digest = hmac.new(
+        base64.b32decode(secret, casefold=True), struct.pack(">Q", counter), hashlib.sha1
+    ).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
 
 
 def alert(response: harness.Response) -> str:
@@ -241,7 +262,14 @@ class Run:
         page = client.get(LOGIN)
         form = next(form for form in harness.forms(page.text) if form.action.endswith(LOGIN))
         data = {**form.data(), "login": username, "password": password}
-        return client.post(LOGIN, data)
+        response = client.post(LOGIN, data)
+        step = harness.location_path(response) if response.status == 302 else ""
+        if step.startswith("/konto/2fa/"):
+            # The second step: the code from the authenticator app (helsefellesskap/mfa.py).
+            page = client.get(step)
+            form = next(form for form in harness.forms(page.text) if "code" in form.data())
+            response = client.post(step, {**form.data(), "code": totp_code(self.facts["totp_secret"])})
+        return response
 
     @staticmethod
     def logged_in(response: harness.Response) -> bool:
