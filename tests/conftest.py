@@ -290,3 +290,14 @@ def assert_nul_refused(response) -> None:
     """The middleware's answer to a NUL anywhere in a request: 400 and a Norwegian page."""
     assert response.status_code == 400
     assert "NUL-tegnet" in response.content.decode()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Every test starts and ends with an empty cache: no login failure counts, lockouts or
+    cached pages carried from one test into another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

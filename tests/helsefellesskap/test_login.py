@@ -3,17 +3,9 @@
 import re
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from tests.governance import factories as gf
-
-
-@pytest.fixture(autouse=True)
-def clear_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.mark.django_db

@@ -8,7 +8,6 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal import auth as totp
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -19,13 +18,6 @@ from tests.governance import factories as gf
 
 PASSWORD = "pw-for-tests-only"
 LOGGER = "helsefellesskap.security"
-
-
-@pytest.fixture(autouse=True)
-def clear_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import pytest
 from allauth.account import signals as account_signals
 from allauth.core.internal.ratelimit import respond_429
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -18,13 +17,6 @@ from tests.governance import factories as gf
 LOGGER = "helsefellesskap.security"
 PASSWORD = "pw-for-tests-only"
 WRONG = "Feil-passord-9x7!"
-
-
-@pytest.fixture(autouse=True)
-def clear_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

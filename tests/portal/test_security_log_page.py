@@ -1,7 +1,6 @@
 """The workspace page "Sikkerhetslogg": each secretariat reads its own partnership's users' events."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -14,13 +13,6 @@ pytestmark = pytest.mark.django_db
 
 PASSWORD = "pw-for-tests-only"
 WRONG = "Feil-passord-9x7!"
-
-
-@pytest.fixture(autouse=True)
-def clear_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def request_to(path="/", ip="203.0.113.9"):
