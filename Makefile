@@ -14,7 +14,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve worker backup restore prod-env test setup system-check test-tools migrate demo lint format ci clean
+.PHONY: run serve worker backup restore prod-env test setup system-check test-tools migrate demo lint format ci clean bench
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is required (found %s); set PYTHON=/path/to/python3.11" % sys.version.split()[0])'
@@ -94,6 +94,12 @@ restore: prod-env
 
 test: setup test-tools
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The web benchmark (bench/README.md, "Web: bench/web.py"): generates the national-scale PostgreSQL
+# database when missing (BENCH_DATABASE_URL, default bench_national), starts `make serve` and the
+# baseline, runs wrk and prints the tables; BENCH_ARGS passes options, e.g. BENCH_ARGS=--markdown.
+bench: setup
+	$(PY) bench/web.py $(BENCH_ARGS)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/lint-imports

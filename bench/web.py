@@ -1,0 +1,921 @@
+#!/usr/bin/env python3
+"""The web benchmark of issue #12: the portal at national scale against Django's own floor.
+
+    make bench                                   # = .venv/bin/python bench/web.py
+    .venv/bin/python bench/web.py --markdown     # the tables as markdown, for bench/README.md
+    .venv/bin/python bench/web.py --scale 0.02 --database postgres://postgres@127.0.0.1:5432/bench_small \
+        --duration 3 --memory-requests 500 --search-queries 10     # a quick try
+
+In one run:
+1. ensures the national database (bench/generate.py; generated when missing, reused otherwise);
+2. starts the portal with `make serve` (production settings, DEBUG off, Redis db BENCH_REDIS_DB,
+   gunicorn.conf.py's sync workers, WEB_CONCURRENCY=2 unless set) and, beside it, the baseline
+   project bench/baseline/ (no database: "hello" and a 10-item meeting page from a template) under
+   the same gunicorn.conf.py;
+3. waits for a quiet machine (1-minute load average below --load-threshold, at most
+   --quiet-timeout seconds; it prints what it saw);
+4. runs wrk (/usr/bin/wrk, --connections 16, 2 threads, --latency) in interleaved rounds
+   (A B C … A B C …) against every target below, and prints req/s, p50, p99, errors, the size of
+   one response, and the ratios to the baselines;
+5. queries per page (in-process, Django's test client with the production settings on the same
+   database, CaptureQueriesContext), search p50/p95 over Norwegian queries (sequential over HTTP,
+   within --search-budget seconds), the stored PDF's time (median of --pdf-requests sequential
+   requests), and the RSS of the gunicorn workers before and after --memory-requests requests.
+
+The anonymous meeting page is measured twice: with `?_=<unique>` on every request (a Lua
+script), so no page cache keyed by the URL can answer it ("uncached"), and on its plain URL, which
+a public page cache may answer ("plain"). The member's page sends the session cookie of
+`medlem` (logged in once, with requests). Every server is stopped at exit, whatever happens.
+Results are also written as JSON to /tmp/hf-bench/web-<time>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import contextlib
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+PY = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+WRK = "/usr/bin/wrk"
+HOST = "hf.example.no"
+WORK = Path("/tmp/hf-bench")
+
+MEETING = "/troms-ofoten/fsu-bu/moter/2023-05-12/"
+CASE = "/troms-ofoten/fsu-bu/saker/2023/8/"
+CASE_LIST = "/troms-ofoten/saker/"
+SEARCH = "/sok/?q=palliativ"
+ICS = "/troms-ofoten/kalender.ics"
+PDF = "/troms-ofoten/fsu-bu/moter/2023-05-12/innkalling.pdf"
+MEMBER = ("medlem", "helsefellesskap-demo")
+
+# A single request slower than this is not run under wrk (it would only queue); its time is shown.
+WRK_LIMIT_SECONDS = 5.0
+
+BUST_LUA = """
+local counter = 0
+local tid = 0
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+  thread:set("run", tostring(os.time()))
+end
+function request()
+  counter = counter + 1
+  local sep = string.find(wrk.path, "?", 1, true) and "&" or "?"
+  return wrk.format(nil, wrk.path .. sep .. "_=" .. run .. "-" .. tid .. "-" .. counter)
+end
+"""
+
+
+# --- processes ----------------------------------------------------------------------------------
+
+_servers: list[subprocess.Popen] = []
+
+
+def stop(process: subprocess.Popen):
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def stop_all():
+    while _servers:
+        stop(_servers.pop())
+
+
+def start(command, *, env, log: Path, cwd=ROOT) -> subprocess.Popen:
+    out = log.open("w")
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    _servers.append(process)
+    return process
+
+
+def wait_for(base: str, path: str, process: subprocess.Popen, log: Path, timeout: float, headers=None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server stopped with {process.returncode}; its log ({log}):\n{_tail(log)}")
+        with contextlib.suppress(requests.RequestException):
+            if (
+                requests.get(base + path, headers=headers, timeout=5, allow_redirects=False).status_code
+                == 200
+            ):
+                return
+        time.sleep(1)
+    raise SystemExit(f"{base}{path} did not answer 200 within {timeout:.0f} s; log ({log}):\n{_tail(log)}")
+
+
+def _tail(log: Path, chars=3000) -> str:
+    try:
+        return log.read_text(errors="replace")[-chars:]
+    except OSError:
+        return "(no log)"
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                stat = (entry / "stat").read_text()
+                ppid = int(stat.rsplit(")", 1)[1].split()[1])
+                if ppid == pid:
+                    found.append(int(entry.name))
+    return found
+
+
+def gunicorn_workers(process: subprocess.Popen) -> list[int]:
+    """The worker pids under `make serve` (make → gunicorn master → workers)."""
+    pids = [process.pid]
+    for _ in range(4):
+        next_level = [child for pid in pids for child in children(pid)]
+        if not next_level:
+            return pids if pids != [process.pid] else []
+        pids = next_level
+    return pids
+
+
+def rss_kb(pid: int) -> int | None:
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return None
+
+
+def load_average() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
+def wait_for_quiet(threshold: float, timeout: float) -> dict:
+    """Wait until the 1-minute load average is below `threshold`, at most `timeout` seconds."""
+    started = time.monotonic()
+    seen = [load_average()]
+    while seen[-1] >= threshold and time.monotonic() - started < timeout:
+        time.sleep(5)
+        seen.append(load_average())
+    waited = time.monotonic() - started
+    quiet = seen[-1] < threshold
+    print(
+        f"  machine {'quiet' if quiet else 'NOT quiet'}: load average {seen[0]:.2f} → {seen[-1]:.2f} "
+        f"after {waited:.0f} s (threshold {threshold}, {os.cpu_count()} CPUs)",
+        flush=True,
+    )
+    return {"quiet": quiet, "load_start": seen[0], "load_end": seen[-1], "waited": waited}
+
+
+# --- wrk --------------------------------------------------------------------------------------------
+
+
+def _seconds(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 1e-6, "ms": 1e-3, "s": 1, "m": 60}[unit]
+
+
+def parse_wrk(output: str) -> dict:
+    latency = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)\s*$", output, re.M))
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    requests_done = re.search(r"(\d+) requests in", output)
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    return {
+        "requests": int(requests_done.group(1)) if requests_done else 0,
+        "rps": float(rps.group(1)) if rps else 0.0,
+        "p50": _seconds(latency["50"])
+        if "50" in latency and requests_done and int(requests_done.group(1))
+        else None,
+        "p99": _seconds(latency["99"])
+        if "99" in latency and requests_done and int(requests_done.group(1))
+        else None,
+        "socket_errors": sum(map(int, errors.groups())) if errors else 0,
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+    }
+
+
+def wrk(url: str, *, connections, duration, threads, timeout, headers=(), script=None) -> dict:
+    command = [
+        WRK,
+        f"--threads={threads}",
+        f"--connections={connections}",
+        f"--duration={duration}s",
+        f"--timeout={timeout}s",
+        "--latency",
+    ]
+    for header in headers:
+        command.append(f"--header={header}")
+    if script:
+        command.append(f"--script={script}")
+    command.append(url)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=duration + timeout + 60)
+    if result.returncode:
+        raise RuntimeError(f"wrk failed ({result.returncode}): {result.stderr.strip()}")
+    return parse_wrk(result.stdout) | {"raw": result.stdout}
+
+
+# --- the portal -------------------------------------------------------------------------------------
+
+
+class Portal:
+    def __init__(self, base: str):
+        self.base = base
+        self.headers = {"Host": HOST, "X-Forwarded-Proto": "https"}
+        self.cookie = ""
+
+    def get(self, path, *, member=False, timeout=120):
+        headers = dict(self.headers)
+        if member:
+            headers["Cookie"] = self.cookie
+        return requests.get(self.base + path, headers=headers, timeout=timeout, allow_redirects=False)
+
+    def login(self, username: str, password: str):
+        """Log in once; the cookies are Secure (production), so they are kept and sent by hand."""
+        session = requests.Session()
+        page = session.get(self.base + "/konto/login/", headers=self.headers, timeout=60)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        csrf = page.cookies.get("csrftoken")
+        if page.status_code != 200 or not token or not csrf:
+            raise SystemExit(f"login page: {page.status_code}, no CSRF token found")
+        answer = session.post(
+            self.base + "/konto/login/",
+            data={"login": username, "password": password, "csrfmiddlewaretoken": token.group(1)},
+            headers=self.headers
+            | {
+                "Cookie": f"csrftoken={csrf}",
+                "Referer": f"https://{HOST}/konto/login/",
+                "Origin": f"https://{HOST}",
+            },
+            timeout=60,
+            allow_redirects=False,
+        )
+        sessionid = answer.cookies.get("sessionid")
+        if answer.status_code != 302 or not sessionid:
+            raise SystemExit(f"logging in as {username} failed: {answer.status_code} {answer.text[:300]}")
+        self.cookie = f"sessionid={sessionid}"
+        check = self.get("/min-side/", member=True)
+        if check.status_code != 200:
+            raise SystemExit(f"logged in as {username}, but /min-side/ answers {check.status_code}")
+
+    def last_case_list_page(self) -> str:
+        first = self.get(CASE_LIST)
+        pages = [int(n) for n in re.findall(r"[?&;]side=(\d+)", first.text)]
+        return f"{CASE_LIST}?side={max(pages)}" if pages else f"{CASE_LIST}?side=999999"
+
+
+def environment(args, work: Path) -> dict:
+    local = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")}
+    media = Path(os.environ.get("BENCH_MEDIA_ROOT", f"/tmp/hf-bench/{_dbname(args.database)}/media"))
+    media.mkdir(parents=True, exist_ok=True)
+    env = local | {
+        "DATABASE_URL": args.database,
+        "DJANGO_MEDIA_ROOT": str(media),
+        "DJANGO_SECRET_KEY": "bench-web-" + "x" * 60,
+        "DJANGO_ALLOWED_HOSTS": HOST,
+        "DJANGO_SITE_URL": f"https://{HOST}",
+        "REDIS_URL": f"redis://127.0.0.1:6379/{args.redis_db}",
+        "DJANGO_EMAIL_URL": f"smtp://127.0.0.1:{args.port + 2}",  # nothing listens: no page sends mail
+        "DJANGO_STATIC_ROOT": str(work / "static"),
+        "PORT": str(args.port),
+        "WEB_CONCURRENCY": os.environ.get("WEB_CONCURRENCY", "2"),
+        "DJANGO_PDF_PRERENDER": "0",
+    }
+    if not args.keep_max_requests:
+        # gunicorn.conf.py replaces a worker after ~2,000 requests; the memory measure needs the
+        # same worker throughout. GUNICORN_CMD_ARGS overrides the config file.
+        env["GUNICORN_CMD_ARGS"] = "--max-requests 0"
+    return env
+
+
+def _dbname(url: str) -> str:
+    return urllib.parse.urlsplit(url).path.lstrip("/")
+
+
+# --- in-process: queries per page ------------------------------------------------------------------
+
+
+def queries_per_page(env: dict, targets: dict[str, tuple[str, bool]]) -> dict:
+    """Each page once, in a child process with the production settings: (queries, status)."""
+    spec = json.dumps({name: [path, member] for name, (path, member) in targets.items()})
+    result = subprocess.run(
+        [PY, __file__, "--queries-child", spec],
+        env=env | {"DJANGO_SETTINGS_MODULE": "helsefellesskap.settings.production"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    if result.returncode:
+        print(f"  queries per page failed:\n{result.stderr[-3000:]}")
+        return {}
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _queries_child(spec: str):
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    anonymous = Client(HTTP_HOST=HOST)
+    member = Client(HTTP_HOST=HOST)
+    member.force_login(get_user_model().objects.get(username=MEMBER[0]))
+    out = {}
+    for name, (path, as_member) in json.loads(spec).items():
+        client = member if as_member else anonymous
+        client.get(path, secure=True)  # once before: the first request of a process loads templates
+        if "_=" in path:
+            path = path.replace("_=", "_=q")
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(path, secure=True)
+            seconds = time.perf_counter() - started
+        out[name] = {"queries": len(captured), "status": response.status_code, "ms": seconds * 1000}
+    print(json.dumps(out))
+
+
+# --- the run ------------------------------------------------------------------------------------------
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--database",
+        default=os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_national"),
+    )
+    parser.add_argument("--scale", type=float, default=1.0, help="for generating when it is missing")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8100")))
+    parser.add_argument(
+        "--baseline-port", type=int, default=int(os.environ.get("BENCH_BASELINE_PORT", "8101"))
+    )
+    parser.add_argument("--redis-db", type=int, default=int(os.environ.get("BENCH_REDIS_DB", "10")))
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per target and round")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--timeout", type=int, default=30, help="wrk's per-request timeout (s)")
+    parser.add_argument("--load-threshold", type=float, default=1.0)
+    parser.add_argument("--quiet-timeout", type=float, default=120)
+    parser.add_argument("--search-queries", type=int, default=50)
+    parser.add_argument("--search-budget", type=float, default=300, help="seconds for the search series")
+    parser.add_argument("--pdf-requests", type=int, default=20)
+    parser.add_argument("--memory-requests", type=int, default=10000)
+    parser.add_argument("--memory-budget", type=float, default=900, help="at most this many seconds")
+    parser.add_argument("--keep-max-requests", action="store_true", help="keep gunicorn's worker recycling")
+    parser.add_argument("--markdown", action="store_true", help="print the tables as markdown")
+    parser.add_argument("--report", metavar="JSON", help="print the tables of a saved run and stop")
+    parser.add_argument("--queries-child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.queries_child:
+        return _queries_child(args.queries_child)
+    if args.report:
+        return print(report(json.loads(Path(args.report).read_text()), markdown=args.markdown))
+    for tool in (WRK, GUNICORN):
+        if not os.access(tool, os.X_OK):
+            raise SystemExit(f"{tool} is missing (wrk: apt-get install wrk; gunicorn: make setup)")
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped by SIGTERM"))
+    atexit.register(stop_all)
+    WORK.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="web-", dir=WORK))
+    results: dict = {
+        "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "machine": machine(),
+        "args": vars(args),
+    }
+
+    print(f"1. The database: {args.database}", flush=True)
+    subprocess.run(
+        [PY, str(BENCH / "generate.py"), "--database", args.database, "--scale", str(args.scale)], check=True
+    )
+    results["database"] = database_facts(args.database)
+    print(f"   {results['database']}")
+
+    print("2. Servers", flush=True)
+    env = environment(args, work)
+    subprocess.run(["redis-cli", "-n", str(args.redis_db), "FLUSHDB"], check=False, capture_output=True)
+    portal_log, baseline_log = work / "portal.log", work / "baseline.log"
+    make = ["make", "--no-print-directory"]
+    if (ROOT / ".venv" / ".installed").exists():
+        # Set up already: do not let make reinstall because pyproject.toml is newer (a fresh
+        # worktree or checkout); `make bench` runs `make setup` itself first.
+        make += ["--assume-old", ".venv/.installed"]
+    portal_process = start([*make, "serve"], env=env, log=portal_log)
+    baseline_env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))} | {
+        "DJANGO_SETTINGS_MODULE": "baseline.settings",
+        "PORT": str(args.baseline_port),
+        "WEB_CONCURRENCY": env["WEB_CONCURRENCY"],
+        "PYTHONPATH": str(BENCH / "baseline"),
+    }
+    if "GUNICORN_CMD_ARGS" in env:
+        baseline_env["GUNICORN_CMD_ARGS"] = env["GUNICORN_CMD_ARGS"]
+    baseline_process = start(
+        [GUNICORN, "--config", str(ROOT / "gunicorn.conf.py"), "baseline.wsgi"],
+        env=baseline_env,
+        log=baseline_log,
+        cwd=BENCH / "baseline",
+    )
+    portal = Portal(f"http://127.0.0.1:{args.port}")
+    baseline = f"http://127.0.0.1:{args.baseline_port}"
+    wait_for(baseline, "/hello/", baseline_process, baseline_log, 60)
+    wait_for(portal.base, "/helse/", portal_process, portal_log, 600, headers=portal.headers)
+    workers = gunicorn_workers(portal_process)
+    print(
+        f"   portal: make serve on {portal.base} (production settings, DEBUG off, Redis db {args.redis_db}), "
+        f"WEB_CONCURRENCY={env['WEB_CONCURRENCY']} sync workers (pids {workers}), "
+        f"{'worker recycling as gunicorn.conf.py' if args.keep_max_requests else 'max_requests off'}; "
+        f"baseline: gunicorn on {baseline}, same config; logs in {work}",
+        flush=True,
+    )
+    portal.login(*MEMBER)
+    last_page = portal.last_case_list_page()
+    results["servers"] = {"workers": env["WEB_CONCURRENCY"], "log_dir": str(work)}
+
+    # name → (base, path, member, bust the cache)
+    targets = {
+        "baseline: hello": (baseline, "/hello/", False, False),
+        "baseline: meeting page from a template": (baseline, "/meeting/", False, False),
+        "meeting page, visitor, uncached (?_=unique)": (portal.base, MEETING, False, True),
+        "meeting page, visitor, plain URL": (portal.base, MEETING, False, False),
+        "meeting page, member": (portal.base, MEETING, True, False),
+        "case 08/23": (portal.base, CASE, False, False),
+        "case list, first page": (portal.base, CASE_LIST, False, False),
+        f"case list, last page ({last_page.split('?')[1]})": (portal.base, last_page, False, False),
+        'search "palliativ"': (portal.base, SEARCH, False, False),
+        "calendar .ics (Troms og Ofoten)": (portal.base, ICS, False, False),
+        "stored notice PDF": (portal.base, PDF, False, False),
+    }
+
+    print("3. One request each (warms the workers, stores the PDF, measures the size)", flush=True)
+    probes = {}
+    for name, (base, path, member, _bust) in targets.items():
+        headers = dict(portal.headers) if base == portal.base else {}
+        if member:
+            headers["Cookie"] = portal.cookie
+        times = []
+        for _ in range(3 if base == portal.base else 1):
+            started = time.monotonic()
+            try:
+                response = requests.get(base + path, headers=headers, timeout=600, allow_redirects=False)
+            except requests.RequestException as error:
+                raise SystemExit(f"{name}: {base}{path} failed: {error}") from error
+            times.append(time.monotonic() - started)
+            if response.status_code != 200:
+                raise SystemExit(f"{name}: {base}{path} answered {response.status_code}, expected 200")
+            if times[-1] > WRK_LIMIT_SECONDS:
+                break
+        probes[name] = {
+            "bytes": len(response.content),
+            "seconds": min(times),
+            "first_seconds": times[0],
+            "type": response.headers.get("Content-Type", ""),
+        }
+        print(
+            f"   {name}: {len(response.content):,} B, {min(times) * 1000:.0f} ms "
+            f"(first {times[0] * 1000:.0f} ms)"
+        )
+    results["probes"] = probes
+
+    print("4. wrk, interleaved rounds", flush=True)
+    bust_script = work / "bust.lua"
+    bust_script.write_text(BUST_LUA)
+    runs: dict[str, list] = {name: [] for name in targets}
+    results["quiet"] = []
+    for round_number in range(1, args.rounds + 1):
+        print(f"  round {round_number}", flush=True)
+        results["quiet"].append(
+            wait_for_quiet(args.load_threshold, args.quiet_timeout if round_number == 1 else 30)
+        )
+        for name, (base, path, member, bust) in targets.items():
+            if probes[name]["seconds"] > WRK_LIMIT_SECONDS:
+                runs[name].append(None)
+                print(f"    {name}: not run under wrk, one request takes {probes[name]['seconds']:.1f} s")
+                continue
+            headers = [f"Host: {HOST}", "X-Forwarded-Proto: https"] if base == portal.base else []
+            if member:
+                headers.append(f"Cookie: {portal.cookie}")
+            load = load_average()
+            result = wrk(
+                base + path,
+                connections=args.connections,
+                duration=args.duration,
+                threads=args.threads,
+                timeout=args.timeout,
+                headers=headers,
+                script=bust_script if bust else None,
+            )
+            result["load"] = load
+            runs[name].append(result)
+            print(
+                f"    {name}: {result['rps']:.1f} req/s, p50 {_ms(result['p50'])}, p99 {_ms(result['p99'])}, "
+                f"errors {result['socket_errors'] + result['non_2xx']} (load {load:.2f})",
+                flush=True,
+            )
+            if base == portal.base:
+                settle(portal)
+    results["wrk"] = {
+        name: [r and {k: v for k, v in r.items() if k != "raw"} for r in rs] for name, rs in runs.items()
+    }
+
+    print("5. Queries per page (in-process, production settings, same database)", flush=True)
+    query_targets = {
+        "meeting page, visitor": (MEETING + "?_=queries", False),
+        "meeting page, member": (MEETING, True),
+        "case 08/23": (CASE, False),
+        "case 08/23, member": (CASE, True),
+        "case list, first page": (CASE_LIST, False),
+        "case list, last page": (last_page, False),
+        "partnership page": ("/troms-ofoten/", False),
+        "body page": ("/troms-ofoten/fsu-bu/", False),
+        "calendar .ics": (ICS, False),
+        "minutes feed (Atom)": ("/troms-ofoten/referater.atom", False),
+        "stored notice PDF": (PDF, False),
+    }
+    if probes['search "palliativ"']["seconds"] < 30:
+        query_targets['search "palliativ"'] = (SEARCH, False)
+    results["queries"] = queries_per_page(env, query_targets)
+    for name, found in results["queries"].items():
+        print(
+            f"   {name}: {found['queries']} queries, {found['ms']:.0f} ms in-process "
+            f"(status {found['status']})"
+        )
+
+    print("6. Search, sequential over HTTP", flush=True)
+    results["search"] = search_series(portal, args)
+
+    print("7. The stored PDF, sequential", flush=True)
+    times = []
+    for _ in range(args.pdf_requests):
+        started = time.monotonic()
+        response = portal.get(PDF)
+        times.append(time.monotonic() - started)
+        if response.status_code != 200:
+            raise SystemExit(f"stored PDF: {response.status_code}")
+    results["pdf"] = {
+        "median_ms": statistics.median(times) * 1000,
+        "max_ms": max(times) * 1000,
+        "n": len(times),
+    }
+    print(
+        f"   median {results['pdf']['median_ms']:.1f} ms, max {results['pdf']['max_ms']:.1f} ms "
+        f"({len(times)} requests)"
+    )
+
+    print(f"8. Worker memory across {args.memory_requests:,} requests", flush=True)
+    results["memory"] = memory(portal, portal_process, args, work, probes)
+
+    stop_all()
+    out = WORK / f"web-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(json.dumps(results, indent=1, default=str))
+    print(f"\nResults: {out}\n")
+    print(report(results, markdown=args.markdown))
+
+
+def settle(portal: Portal, timeout=120):
+    """After a wrk run, wait until the portal answers its health check again (queued requests done)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(requests.RequestException):
+            if portal.get("/helse/", timeout=5).status_code == 200:
+                return
+        time.sleep(0.5)
+    print(f"    (the portal did not answer /helse/ within {timeout} s after the run)")
+
+
+def search_series(portal: Portal, args) -> dict:
+    sys.path.insert(0, str(BENCH))
+    import random
+
+    import generate
+
+    queries = generate.Words(random.Random(12)).queries(args.search_queries)
+    times, hits, skipped = [], [], []
+    started = time.monotonic()
+    for query in queries:
+        if time.monotonic() - started > args.search_budget:
+            skipped.append(query)
+            continue
+        t = time.monotonic()
+        try:
+            response = portal.get("/sok/?" + urllib.parse.urlencode({"q": query}), timeout=args.search_budget)
+        except requests.RequestException as error:
+            print(f"   {query!r}: {error}")
+            skipped.append(query)
+            continue
+        times.append(time.monotonic() - t)
+        hits.append(response.status_code)
+    out = {
+        "queries": len(queries),
+        "done": len(times),
+        "not_run_budget": len(skipped),
+        "statuses": sorted(set(hits)),
+    }
+    if times:
+        ordered = sorted(times)
+        out |= {
+            "p50_ms": statistics.median(ordered) * 1000,
+            "p95_ms": ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))] * 1000,
+            "max_ms": ordered[-1] * 1000,
+        }
+        print(
+            f"   {len(times)} of {len(queries)} queries (budget {args.search_budget:.0f} s): "
+            f"p50 {out['p50_ms']:.0f} ms, p95 {out['p95_ms']:.0f} ms, max {out['max_ms']:.0f} ms; "
+            f"statuses {out['statuses']}"
+        )
+    return out
+
+
+def many_requests(portal: Portal, paths: list[str], total: int, *, concurrency: int, budget: float) -> dict:
+    """Exactly `total` requests through `paths` in turn (the first with a unique `_=`), in parallel."""
+    import concurrent.futures
+    import threading
+
+    counter = iter(range(total))
+    lock = threading.Lock()
+    errors = []
+    deadline = time.monotonic() + budget
+
+    def client():
+        done = 0
+        while True:
+            with lock:
+                n = next(counter, None)
+            if n is None or time.monotonic() > deadline:
+                return done
+            path = paths[n % len(paths)]
+            if n % len(paths) == 0:
+                path += ("&" if "?" in path else "?") + f"_=m{n}"
+            try:
+                status = portal.get(path, timeout=120).status_code
+                if status != 200:
+                    errors.append(f"{status} {path}")
+            except requests.RequestException as error:
+                errors.append(f"{error} {path}")
+            done += 1
+
+    with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
+        done = sum(pool.map(lambda _: client(), range(concurrency)))
+    if errors:
+        print(f"   errors: {errors[:5]}")
+    return {"requests": done, "errors": len(errors)}
+
+
+def memory(portal: Portal, process, args, work: Path, probes: dict) -> dict:
+    paths = [MEETING, CASE, CASE_LIST, ICS, "/troms-ofoten/", "/troms-ofoten/fsu-bu/"]
+    workers = gunicorn_workers(process)
+    before = {pid: rss_kb(pid) for pid in workers}
+    started = time.monotonic()
+    result = many_requests(
+        portal, paths, args.memory_requests, concurrency=args.threads * 2, budget=args.memory_budget
+    )
+    seconds = time.monotonic() - started
+    settle(portal)
+    after_workers = gunicorn_workers(process)
+    after = {pid: rss_kb(pid) for pid in after_workers}
+    same = sorted(set(before) & set(after))
+    out = {
+        "requests": result["requests"],
+        "seconds": seconds,
+        "errors": result["errors"],
+        "paths": paths,
+        "before_kb": before,
+        "after_kb": after,
+        "same_workers": same,
+    }
+    for pid in same:
+        print(f"   worker {pid}: {before[pid] / 1024:.0f} MB → {after[pid] / 1024:.0f} MB")
+    if set(before) != set(after):
+        print(f"   workers changed: {sorted(before)} → {sorted(after)} (recycled)")
+    print(f"   {result['requests']:,} requests in {seconds:.0f} s, errors {out['errors']}")
+    return out
+
+
+# --- the report -----------------------------------------------------------------------------------
+
+
+def _ms(seconds):
+    return (
+        "–"
+        if seconds is None
+        else f"{seconds * 1000:.1f} ms"
+        if seconds < 0.1
+        else f"{seconds * 1000:.0f} ms"
+    )
+
+
+def machine() -> dict:
+    mem = Path("/proc/meminfo").read_text().split("\n")[0].split()[1]
+    model = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text())
+    return {
+        "cpus": os.cpu_count(),
+        "ram_gb": round(int(mem) / 1024 / 1024, 1),
+        "cpu": model.group(1) if model else "",
+        "python": sys.version.split()[0],
+    }
+
+
+def database_facts(url: str) -> dict:
+    sys.path.insert(0, str(BENCH))
+    import generate
+
+    marker = generate.generated_marker(url) or {}
+    return {
+        "size": generate.database_size(url),
+        "counts": marker.get("counts"),
+        "generated_in_s": marker.get("seconds"),
+    }
+
+
+def report(results: dict, *, markdown: bool) -> str:
+    wrk_runs = results["wrk"]
+    probes = results["probes"]
+    names = list(wrk_runs)
+
+    def joined(values, fmt):
+        return " / ".join(fmt(v) for v in values)
+
+    rows = []
+    for name in names:
+        runs = wrk_runs[name]
+        if all(r is not None and r["requests"] == 0 for r in runs):
+            rows.append(
+                [
+                    name,
+                    f"none finished within {results['args']['duration']} s",
+                    "",
+                    "",
+                    "",
+                    _size(probes[name]["bytes"]),
+                ]
+            )
+            continue
+        if all(r is None for r in runs):
+            rows.append(
+                [
+                    name,
+                    f"not under wrk: one request {probes[name]['seconds']:.1f} s",
+                    "",
+                    "",
+                    "",
+                    _size(probes[name]["bytes"]),
+                ]
+            )
+            continue
+        runs = [r for r in runs if r]
+        rows.append(
+            [
+                name,
+                joined(runs, lambda r: f"{r['rps']:,.1f}"),
+                joined(runs, lambda r: _ms(r["p50"])),
+                joined(runs, lambda r: _ms(r["p99"])),
+                joined(runs, lambda r: str(r["socket_errors"] + r["non_2xx"])),
+                _size(probes[name]["bytes"]),
+            ]
+        )
+    header = ["target", "req/s (round 1 / 2 …)", "p50", "p99", "errors", "response"]
+    lines = [_table(header, rows, markdown)]
+
+    def rps(name):
+        runs = [r for r in wrk_runs.get(name, []) if r]
+        return [r["rps"] for r in runs]
+
+    hello, template = rps("baseline: hello"), rps("baseline: meeting page from a template")
+    ratios = []
+    for label, name, base, base_label, target in (
+        (
+            "meeting page, visitor, uncached",
+            "meeting page, visitor, uncached (?_=unique)",
+            template,
+            "template",
+            "≥ 25 %",
+        ),
+        ("meeting page, member", "meeting page, member", template, "template", "≥ 25 %"),
+        ("meeting page, visitor, plain URL", "meeting page, visitor, plain URL", hello, "hello", "≥ 50 %"),
+        (
+            "meeting page, visitor, uncached",
+            "meeting page, visitor, uncached (?_=unique)",
+            hello,
+            "hello",
+            "",
+        ),
+    ):
+        values = rps(name)
+        if values and base:
+            per_round = [v / b * 100 for v, b in zip(values, base, strict=False)]
+            ratios.append(
+                [f"{label} / baseline {base_label}", " / ".join(f"{p:.1f} %" for p in per_round), target]
+            )
+    lines.append("")
+    lines.append(_table(["ratio (req/s, per round)", "measured", "target (#12)"], ratios, markdown))
+
+    extra = []
+    for name, found in results.get("queries", {}).items():
+        extra.append([f"queries: {name}", f"{found['queries']} ({found['ms']:.0f} ms in-process)"])
+    search = results.get("search", {})
+    if search.get("done"):
+        extra.append(
+            [
+                f"search, {search['done']} of {search['queries']} Norwegian queries, sequential",
+                f"p50 {search['p50_ms']:.0f} ms, p95 {search['p95_ms']:.0f} ms, max {search['max_ms']:.0f} ms"
+                + (
+                    f" ({search['not_run_budget']} not run: over the time budget)"
+                    if search["not_run_budget"]
+                    else ""
+                ),
+            ]
+        )
+    pdf = results.get("pdf")
+    if pdf:
+        extra.append(
+            [
+                f"stored notice PDF, {pdf['n']} sequential requests",
+                f"median {pdf['median_ms']:.1f} ms, max {pdf['max_ms']:.1f} ms",
+            ]
+        )
+    mem = results.get("memory")
+    if mem:
+        same = mem["same_workers"]
+        text = (
+            ", ".join(
+                f"{int(mem['before_kb'][pid]) // 1024} → {int(mem['after_kb'][pid]) // 1024} MB"
+                for pid in same
+            )
+            or f"workers replaced: {sorted(mem['before_kb'])} → {sorted(mem['after_kb'])}"
+        )
+        extra.append([f"worker RSS across {mem['requests']:,} requests ({mem['errors']} errors)", text])
+    extra.append(["first-page vs last-page of the case list (req/s)", _ratio(rps, names)])
+    lines.append("")
+    lines.append(_table(["measure", "value"], extra, markdown))
+    db = results.get("database", {})
+    counts = db.get("counts") or {}
+    m = results["machine"]
+    loads = ", ".join(f"{q['load_end']:.2f}" for q in results.get("quiet", []))
+    lines.append("")
+    lines.append(
+        f"Run {results['started']}; machine: {m['cpus']} CPUs ({m['cpu']}), {m['ram_gb']} GB RAM, "
+        f"Python {m['python']}; "
+        f"load average at the start of each round: {loads}. Database: {db.get('size')}, "
+        + ", ".join(f"{v:,} {k}" for k, v in counts.items())
+        + f". Portal: make serve, {results['servers']['workers']} sync workers; wrk "
+        f"{results['args']['connections']} connections, {results['args']['threads']} threads, "
+        f"{results['args']['duration']} s per target and round."
+    )
+    return "\n".join(lines)
+
+
+def _ratio(rps, names) -> str:
+    first = rps("case list, first page")
+    last_name = next((n for n in names if n.startswith("case list, last page")), None)
+    last = rps(last_name) if last_name else []
+    if not first or not last:
+        return "–"
+    return " / ".join(
+        f"last page {b / a * 100:.0f} % of the first" for a, b in zip(first, last, strict=False)
+    )
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.1f} KB" if n >= 1024 else f"{n} B"
+
+
+def _table(header, rows, markdown: bool) -> str:
+    if markdown:
+        out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+        return "\n".join(out)
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    out = ["  ".join(str(c).ljust(w) for c, w in zip(header, widths, strict=True))]
+    out.append("  ".join("-" * w for w in widths))
+    out += ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    main()
