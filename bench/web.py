@@ -282,7 +282,12 @@ class Portal:
 
     def last_case_list_page(self) -> str:
         first = self.get(CASE_LIST)
+        # "Side 1 av 862" / "Page 1 of 862" (templates/_pagination.html); else the largest link.
+        total = re.search(r"(?:Side|Page) \d+ (?:av|of) ([\d\s\u00a0]+)", first.text)
         pages = [int(n) for n in re.findall(r"[?&;]side=(\d+)", first.text)]
+        digits = re.sub(r"\D", "", total.group(1)) if total else ""
+        if digits:
+            return f"{CASE_LIST}?side={digits}"
         return f"{CASE_LIST}?side={max(pages)}" if pages else f"{CASE_LIST}?side=999999"
 
 
