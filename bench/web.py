@@ -859,7 +859,7 @@ def report(results: dict, *, markdown: bool) -> str:
                 f"search, {search['done']} of {search['queries']} Norwegian queries, sequential",
                 f"p50 {search['p50_ms']:.0f} ms, p95 {search['p95_ms']:.0f} ms, "
                 f"max {search['max_ms']:.0f} ms, "
-                f"answers {', '.join(search['statuses'])}"
+                f"answers {', '.join(map(str, search['statuses']))}"
                 + (
                     f" ({search['not_run_budget']} not run: over the time budget)"
                     if search["not_run_budget"]
