@@ -877,7 +877,8 @@ def report(results: dict, *, markdown: bool) -> str:
         )
     mem = results.get("memory")
     if mem:
-        same = mem["same_workers"]
+        same = [str(pid) for pid in mem["same_workers"]]
+        mem = mem | {k: {str(pid): v for pid, v in mem[k].items()} for k in ("before_kb", "after_kb")}
         text = (
             ", ".join(
                 f"{int(mem['before_kb'][pid]) // 1024} → {int(mem['after_kb'][pid]) // 1024} MB"
