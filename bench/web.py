@@ -395,6 +395,10 @@ def main():
     parser.add_argument("--memory-requests", type=int, default=10000)
     parser.add_argument("--memory-budget", type=float, default=900, help="at most this many seconds")
     parser.add_argument("--keep-max-requests", action="store_true", help="keep gunicorn's worker recycling")
+    parser.add_argument(
+        "--only", action="append", default=[], help="only the portal targets whose name contains this"
+    )
+    parser.add_argument("--wrk-only", action="store_true", help="skip queries, search, PDF and memory")
     parser.add_argument("--markdown", action="store_true", help="print the tables as markdown")
     parser.add_argument("--report", metavar="JSON", help="print the tables of a saved run and stop")
     parser.add_argument("--queries-child", help=argparse.SUPPRESS)
@@ -479,6 +483,13 @@ def main():
         "stored notice PDF": (portal.base, PDF, False, False),
     }
 
+    if args.only:
+        targets = {
+            name: target
+            for name, target in targets.items()
+            if target[0] == baseline or any(part in name for part in args.only)
+        }
+
     print("3. One request each (warms the workers, stores the PDF, measures the size)", flush=True)
     probes = {}
     for name, (base, path, member, _bust) in targets.items():
@@ -557,51 +568,52 @@ def main():
         name: [r and {k: v for k, v in r.items() if k != "raw"} for r in rs] for name, rs in runs.items()
     }
 
-    print("5. Queries per page (in-process, production settings, same database)", flush=True)
-    query_targets = {
-        "meeting page, visitor": (MEETING + "?_=queries", False),
-        "meeting page, member": (MEETING, True),
-        "case 08/23": (CASE, False),
-        "case 08/23, member": (CASE, True),
-        "case list, first page": (CASE_LIST, False),
-        "case list, last page": (last_page, False),
-        "partnership page": ("/troms-ofoten/", False),
-        "body page": ("/troms-ofoten/fsu-bu/", False),
-        "calendar .ics": (ICS, False),
-        "minutes feed (Atom)": ("/troms-ofoten/referater.atom", False),
-        "stored notice PDF": (PDF, False),
-    }
-    query_targets['search "palliativ"'] = (SEARCH, False)
-    results["queries"] = queries_per_page(env, query_targets)
-    for name, found in results["queries"].items():
+    if not args.wrk_only:
+        print("5. Queries per page (in-process, production settings, same database)", flush=True)
+        query_targets = {
+            "meeting page, visitor": (MEETING + "?_=queries", False),
+            "meeting page, member": (MEETING, True),
+            "case 08/23": (CASE, False),
+            "case 08/23, member": (CASE, True),
+            "case list, first page": (CASE_LIST, False),
+            "case list, last page": (last_page, False),
+            "partnership page": ("/troms-ofoten/", False),
+            "body page": ("/troms-ofoten/fsu-bu/", False),
+            "calendar .ics": (ICS, False),
+            "minutes feed (Atom)": ("/troms-ofoten/referater.atom", False),
+            "stored notice PDF": (PDF, False),
+        }
+        query_targets['search "palliativ"'] = (SEARCH, False)
+        results["queries"] = queries_per_page(env, query_targets)
+        for name, found in results["queries"].items():
+            print(
+                f"   {name}: {found['queries']} queries, {found['ms']:.0f} ms in-process "
+                f"(status {found['status']})"
+            )
+
+        print("6. Search, sequential over HTTP", flush=True)
+        results["search"] = search_series(portal, args)
+
+        print("7. The stored PDF, sequential", flush=True)
+        times = []
+        for _ in range(args.pdf_requests):
+            started = time.monotonic()
+            response = portal.get(PDF)
+            times.append(time.monotonic() - started)
+            if response.status_code != 200:
+                raise SystemExit(f"stored PDF: {response.status_code}")
+        results["pdf"] = {
+            "median_ms": statistics.median(times) * 1000,
+            "max_ms": max(times) * 1000,
+            "n": len(times),
+        }
         print(
-            f"   {name}: {found['queries']} queries, {found['ms']:.0f} ms in-process "
-            f"(status {found['status']})"
+            f"   median {results['pdf']['median_ms']:.1f} ms, max {results['pdf']['max_ms']:.1f} ms "
+            f"({len(times)} requests)"
         )
 
-    print("6. Search, sequential over HTTP", flush=True)
-    results["search"] = search_series(portal, args)
-
-    print("7. The stored PDF, sequential", flush=True)
-    times = []
-    for _ in range(args.pdf_requests):
-        started = time.monotonic()
-        response = portal.get(PDF)
-        times.append(time.monotonic() - started)
-        if response.status_code != 200:
-            raise SystemExit(f"stored PDF: {response.status_code}")
-    results["pdf"] = {
-        "median_ms": statistics.median(times) * 1000,
-        "max_ms": max(times) * 1000,
-        "n": len(times),
-    }
-    print(
-        f"   median {results['pdf']['median_ms']:.1f} ms, max {results['pdf']['max_ms']:.1f} ms "
-        f"({len(times)} requests)"
-    )
-
-    print(f"8. Worker memory across {args.memory_requests:,} requests", flush=True)
-    results["memory"] = memory(portal, portal_process, args, work, probes)
+        print(f"8. Worker memory across {args.memory_requests:,} requests", flush=True)
+        results["memory"] = memory(portal, portal_process, args, work, probes)
 
     stop_all()
     out = WORK / f"web-{time.strftime('%Y%m%d-%H%M%S')}.json"
@@ -887,7 +899,8 @@ def report(results: dict, *, markdown: bool) -> str:
             or f"workers replaced: {sorted(mem['before_kb'])} → {sorted(mem['after_kb'])}"
         )
         extra.append([f"worker RSS across {mem['requests']:,} requests ({mem['errors']} errors)", text])
-    extra.append(["first-page vs last-page of the case list (req/s)", _ratio(rps, names)])
+    if any(n.startswith("case list") for n in names):
+        extra.append(["first-page vs last-page of the case list (req/s)", _ratio(rps, names)])
     lines.append("")
     lines.append(_table(["measure", "value"], extra, markdown))
     db = results.get("database", {})
