@@ -42,7 +42,10 @@ class CaseFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, partnership, years, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        self.filters["body"].queryset = Body.objects.filter(partnership=partnership)
+        # A body's name shows its partnership: one query for the choices, not one per body.
+        self.filters["body"].queryset = Body.objects.filter(partnership=partnership).select_related(
+            "partnership"
+        )
         self.filters["year"].extra["choices"] = [(year, str(year)) for year in years]
         self.filters["measure"].queryset = Measure.objects.filter(
             focus_area__action_plan__partnership=partnership
