@@ -18,21 +18,21 @@ from __future__ import annotations
 
 import math
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import (
     BooleanField,
     CharField,
-    Count,
     F,
+    FloatField,
     OuterRef,
     Q,
     Subquery,
     TextField,
     Value,
     When,
-    Window,
 )
 from django.db.models import Case as Conditional
 from django.db.models.functions import Coalesce, Concat
@@ -44,6 +44,7 @@ from .models import Attachment, Case, CaseSearchDocument, CaseSection, Minutes, 
 
 PER_PAGE = 20
 MAX_PAGES = 10  # hits past the first 200 are not shown: a narrower search finds them
+CANDIDATES = MAX_PAGES * PER_PAGE + 1  # per kind: the newest matches that are ranked and counted
 MAX_QUERY_LENGTH = 200
 SNIPPET_RADIUS = 90
 # Markers ts_headline puts around matches; the snippet is escaped before they become <mark>.
@@ -78,8 +79,13 @@ class SearchPage:
         return max(min(math.ceil(self.total / self.per_page), MAX_PAGES), 1)
 
     @property
+    def shown_at_most(self) -> int:
+        return MAX_PAGES * self.per_page
+
+    @property
     def truncated(self) -> bool:
-        return self.total > MAX_PAGES * self.per_page
+        """More hits than are shown: `total` then counts only those looked at."""
+        return self.total > self.shown_at_most
 
     def has_previous(self) -> bool:
         return self.number > 1
@@ -171,15 +177,36 @@ def matching_cases(cases, terms):
     """Narrow `cases` (annotated as `_cases` does) to those whose readable text matches `terms`.
 
     PostgreSQL: one join to the stored documents on their GIN index, at the level picked per
-    case for this reader, so text above that level is never matched; annotates `rank`.
+    case for this reader, so text above that level is never matched; annotates `rank`, from the
+    title only (the `head` vector), so no match's whole document is read to rank it.
     """
     from django.contrib.postgres.search import SearchRank
 
     return (
         cases.annotate(search_level=_reader_level())
         .filter(search_documents__vector=terms, search_documents__level=F("search_level"))
-        .annotate(rank=SearchRank(F("search_documents__vector"), terms))
+        .annotate(rank=SearchRank(F("search_documents__head"), terms))
     )
+
+
+@contextmanager
+def index_scans():
+    """Match through the GIN indexes, never by reading every stored document.
+
+    A common word matches nearly every document, and PostgreSQL then prefers to read the table,
+    which means decompressing every document (out of line, kilobytes each) to test it; the index
+    answers the same question from the index alone. The setting is put back afterwards (and a
+    transaction that fails takes it back by itself).
+    """
+    if not uses_postgres():
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            yield
+        finally:
+            cursor.execute("RESET enable_seqscan")
 
 
 def filter_listed_cases(cases, user, query: str):
@@ -338,10 +365,11 @@ def _matches(kind, user, terms):
     if kind == "case":
         return matching_cases(_cases(user), terms)
     if kind == "minutes":
+        # Minutes have no title: they rank with the cases matched outside their titles, newest first.
         return (
             Minutes.objects.visible_to(user)
             .filter(search_document__vector=terms)
-            .annotate(rank=SearchRank(F("search_document__vector"), terms))
+            .annotate(rank=Value(0.0, output_field=FloatField()))
         )
     # Exactly the expression of the index on attachment titles (migration 0010).
     return (
@@ -359,17 +387,11 @@ def _postgres_page(user, query, page, partnership) -> SearchPage:
     terms = search_query(query)
     sources = _sources(user, partnership)
     ranked, total = [], 0
-    for kind, (_rows, path, date) in sources.items():
-        matches = _matches(kind, user, terms)
-        if partnership is not None:
-            matches = matches.filter(**{path: partnership})
-        keys = list(
-            matches.annotate(sort_date=F(date), total=Window(Count("pk")))
-            .order_by("-rank", F("sort_date").desc(nulls_last=True), "-pk")
-            .values_list("rank", "sort_date", "pk", "total")[: page * PER_PAGE]
-        )
-        total += keys[0][3] if keys else 0
-        ranked += [(rank, sort_date, kind, pk) for rank, sort_date, pk, _total in keys]
+    with index_scans():
+        for kind, (_rows, path, date) in sources.items():
+            keys = _ranked_keys(kind, user, terms, path, date, partnership, page)
+            total += keys[0][3] if keys else 0
+            ranked += [(rank, sort_date, kind, pk) for rank, sort_date, pk, _total in keys]
     ranked.sort(key=lambda key: (-key[0], -_timestamp(key[1])))
     shown = ranked[(page - 1) * PER_PAGE : page * PER_PAGE]
     headline = SearchHeadline(
@@ -383,6 +405,32 @@ def _postgres_page(user, query, page, partnership) -> SearchPage:
                 hits.append(_hit_for(kind, row, _marked(row.headline), ranks[row.pk]))
     hits.sort(key=lambda hit: (-hit.rank, -_timestamp(hit.date)))
     return SearchPage(hits, total, page)
+
+
+def _ranked_keys(kind, user, terms, path, date, partnership, page) -> list[tuple]:
+    """(rank, date, pk, candidates) of the best `page` pages of one kind: bounded work.
+
+    A search shows at most MAX_PAGES pages, so it ranks at most that many hits plus one (the
+    one tells there are more): the newest matches, taken through the indexes, ranked by their
+    titles. A rare word is found through the GIN index and sorted; a common one by walking the
+    newest rows until enough match, so neither reads every match.
+    """
+    matches = _matches(kind, user, terms)
+    if partnership is not None:
+        matches = matches.filter(**{path: partnership})
+    newest = (
+        matches.annotate(sort_date=F(date), key=F("pk"))
+        .order_by(F("sort_date").desc(nulls_last=True), "-pk")
+        .values_list("key", "rank", "sort_date")[:CANDIDATES]
+    )
+    sql, params = newest.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rank, sort_date, key, COUNT(*) OVER () FROM (" + sql + ") AS newest"  # noqa: S608
+            " ORDER BY rank DESC, sort_date DESC NULLS LAST, key DESC LIMIT %s",
+            [*params, page * PER_PAGE],
+        )
+        return cursor.fetchall()
 
 
 def _fallback_page(sources, query, page) -> SearchPage:

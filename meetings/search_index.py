@@ -22,6 +22,7 @@ _CASE_ROWS = """
 WITH source AS MATERIALIZED (
     SELECT c.id, c.exempt, c.public_decision,
         c.discussion <> '' OR c.decision <> '' AS has_decision,
+        setweight(to_tsvector('norwegian', c.title || ' ' || c.agenda_title), 'A') AS title,
         setweight(to_tsvector('norwegian', c.title || ' ' || c.agenda_title), 'A')
         || setweight(to_tsvector('norwegian', c.origin || ' ' || c.proposal), 'B')
         || setweight(to_tsvector('norwegian', coalesce(
@@ -32,12 +33,12 @@ WITH source AS MATERIALIZED (
     FROM meetings_case c
     {where}
 )
-INSERT INTO meetings_casesearchdocument (case_id, level, vector)
-SELECT id, 'paper', paper FROM source
-UNION ALL SELECT id, 'full', paper || decided FROM source WHERE has_decision
-UNION ALL SELECT id, 'public', public FROM source WHERE exempt
+INSERT INTO meetings_casesearchdocument (case_id, level, vector, head)
+SELECT id, 'paper', paper, title FROM source
+UNION ALL SELECT id, 'full', paper || decided, title FROM source WHERE has_decision
+UNION ALL SELECT id, 'public', public, public FROM source WHERE exempt
 UNION ALL SELECT id, 'public_decision', public
-    || setweight(to_tsvector('norwegian', public_decision), 'B')
+    || setweight(to_tsvector('norwegian', public_decision), 'B'), public
     FROM source WHERE exempt AND public_decision <> ''
 """
 

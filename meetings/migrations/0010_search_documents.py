@@ -61,6 +61,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('level', models.CharField(choices=[('paper', 'case paper'), ('full', 'case paper and decision'), ('public', 'public title'), ('public_decision', 'public title and public decision')], max_length=20, verbose_name='level')),
                 ('vector', django.contrib.postgres.search.SearchVectorField(verbose_name='search vector')),
+                ('head', django.contrib.postgres.search.SearchVectorField(verbose_name='title vector')),
                 ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='search_documents', to='meetings.case', verbose_name='case')),
             ],
             options={

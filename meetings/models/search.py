@@ -10,6 +10,9 @@ the querysets' `with_access` annotations, at query time):
 - ``public`` and ``public_decision``: the public title, and with it the public decision, of an
   exempt case (only rows for exempt cases; a non-exempt case is readable by all who see it).
 
+`vector` holds the whole text of the level (weights: titles A, proposal and decision B, sections
+C) and is what a search matches; `head` holds only the level's title and is what ranks the hits, so
+a search never reads the large documents of every match (a common word matches nearly all).
 The rows are derived data, rebuilt in the writer's transaction by meetings/search_index.py
 (signals on the case, its sections and the minutes' sections) and wholesale by
 `manage.py rebuild_search`. The GIN indexes are PostgreSQL's (migration 0010); on SQLite the
@@ -34,6 +37,9 @@ class CaseSearchDocument(models.Model):
     )
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     vector = SearchVectorField(_("search vector"))
+    # The title alone (the public title for the public levels): small enough to stay in the row,
+    # so ranking reads it instead of the whole document.
+    head = SearchVectorField(_("title vector"))
 
     class Meta:
         verbose_name = _("case search document")
