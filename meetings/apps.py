@@ -9,6 +9,9 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         # Every change of this app's data gives the documents built from it a new version.
+        from . import search_index
         from .stamps import track_meetings
 
         track_meetings()
+        # The stored search documents follow the text they are made of.
+        search_index.connect()

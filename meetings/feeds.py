@@ -3,6 +3,10 @@
 Feeds are fetched by programs without a login, so they always use the
 visitor's view (AnonymousUser), whoever asks; a member's calendar shows the
 public meetings, and their papers are on the site.
+
+What a feed holds does not grow with the years: a calendar holds the meetings of the past 12
+months and every coming one, and says so in its description; the older ones are there a year at
+a time (`kalender.ics?år=2023`). The Atom feed holds the latest MINUTES_FEED_ITEMS minutes.
 """
 
 import datetime as dt
@@ -10,7 +14,7 @@ import datetime as dt
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.db.models import Count, OuterRef, Subquery
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
@@ -27,6 +31,40 @@ from .record import protocol_record
 
 VISITOR = AnonymousUser()
 UID_DOMAIN = "helsefellesskap"
+CALENDAR_WINDOW = dt.timedelta(days=365)  # and every coming meeting
+YEAR_PARAMETER = "år"
+MINUTES_FEED_ITEMS = 20
+
+
+class BadYear(ValueError):
+    pass
+
+
+def _calendar_year(request) -> int | None:
+    """The year asked for with ?år=, or None for the default window; BadYear for anything else."""
+    value = request.GET.get(YEAR_PARAMETER)
+    if value is None:
+        return None
+    if not (value.isascii() and value.isdigit() and len(value) == 4) or not 1900 <= int(value) < 9999:
+        raise BadYear(value)
+    return int(value)
+
+
+def _in_window(meetings, year: int | None):
+    """The meetings of `year` (local time), or of the past 12 months and the future."""
+    if year is None:
+        return meetings.filter(start__gte=timezone.now() - CALENDAR_WINDOW)
+    start = timezone.make_aware(dt.datetime(year, 1, 1))
+    return meetings.filter(start__gte=start, start__lt=timezone.make_aware(dt.datetime(year + 1, 1, 1)))
+
+
+def _window_description(request, year: int | None) -> str:
+    if year is not None:
+        return _("Meetings of %(year)s.") % {"year": year}
+    example = request.build_absolute_uri(f"?{YEAR_PARAMETER}={timezone.localdate().year - 2}")
+    return _(
+        "Meetings of the past 12 months and all coming meetings. Older meetings a year at a time: %(example)s"
+    ) % {"example": example}
 
 
 def _with_sequence(meetings):
@@ -73,14 +111,22 @@ def meeting_event(meeting, request) -> Event:
 
 
 def _calendar_response(request, meetings, name) -> HttpResponse:
+    try:
+        year = _calendar_year(request)
+    except BadYear:
+        message = _("The year must have four digits, for example ?%(parameter)s=2023.") % {
+            "parameter": YEAR_PARAMETER
+        }
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
     calendar = Calendar()
     calendar.add("prodid", "-//Helsefellesskap//Møtekalender//NB")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", name if year is None else f"{name} {year}")
+    calendar.add("x-wr-caldesc", _window_description(request, year))
     calendar.add("x-wr-timezone", "Europe/Oslo")
-    for meeting in meetings:
+    for meeting in _in_window(meetings, year):
         calendar.add_component(meeting_event(meeting, request))
     calendar.add_missing_timezones()
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
@@ -128,7 +174,10 @@ class MinutesFeed(Feed):
         return obj.get_absolute_url()
 
     def subtitle(self, obj):
-        return _("Published minutes and decisions of the bodies of %(name)s.") % {"name": obj.name}
+        return _("The latest %(count)s published minutes and decisions of the bodies of %(name)s.") % {
+            "count": MINUTES_FEED_ITEMS,
+            "name": obj.name,
+        }
 
     def items(self, obj):
         return (
@@ -136,7 +185,7 @@ class MinutesFeed(Feed):
             # A meeting marked published whose minutes row is missing has nothing to show.
             .filter(body__partnership=obj, minutes__isnull=False)
             .select_related("body__partnership", "minutes")
-            .order_by("-start")[:50]
+            .order_by("-start")[:MINUTES_FEED_ITEMS]
         )
 
     def item_title(self, item):

@@ -1,28 +1,51 @@
 """Search across cases, decisions, minutes and attachment titles, within what the user may read.
 
-On PostgreSQL: full-text search with the Norwegian configuration, ranked, with
-highlighted snippets (ts_headline). Elsewhere (SQLite): every word must occur,
-newest first, with a snippet cut around the first match. Both search the same
-documents, built from the same visibility rules (governance.permissions via
-the querysets), so neither can find what the user may not read.
+On PostgreSQL: full-text search with the Norwegian configuration on stored, GIN-indexed
+documents (meetings/models/search.py, kept current on write by meetings/search_index.py), ranked
+(titles weigh most), with highlighted snippets (ts_headline) made for the shown page of hits
+only. A case has one stored document per level of what a reader may see, and each reader
+matches only the level the querysets' `with_access` gives them for that case, so exempt text
+or an unpublished decision is never matched for a reader who may not read it.
+Elsewhere (SQLite): every word must occur, newest first, with a snippet cut around the first
+match. Both search what the same visibility rules (meetings.permissions via the querysets) let
+the user read.
+
+Work per search is bounded: one query per kind (cases, minutes, attachments) for the ranked
+keys of the first pages and the total, then one per kind for the shown page's rows and headlines.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import BooleanField, F, OuterRef, Q, Subquery, TextField, Value, When
+from django.db.models import (
+    BooleanField,
+    CharField,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models import Case as Conditional
 from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from . import permissions
-from .models import Attachment, Case, CaseSection, Minutes, MinutesSection
+from .models import Attachment, Case, CaseSearchDocument, CaseSection, Minutes, MinutesSection
 
-MAX_HITS = 50
+PER_PAGE = 20
+MAX_PAGES = 10  # hits past the first 200 are not shown: a narrower search finds them
+CANDIDATES = MAX_PAGES * PER_PAGE + 1  # per kind: the newest matches that are ranked and counted
+MAX_QUERY_LENGTH = 200
 SNIPPET_RADIUS = 90
 # Markers ts_headline puts around matches; the snippet is escaped before they become <mark>.
 START, STOP = "\x02", "\x03"
@@ -36,6 +59,48 @@ class Hit:
     snippet: SafeString
     date: object
     rank: float = 0.0
+
+
+@dataclass
+class SearchPage:
+    """One page of hits, with what the page links (templates/_pagination.html) need."""
+
+    hits: list[Hit]
+    total: int
+    number: int = 1
+    per_page: int = PER_PAGE
+    paginator: SearchPage | None = field(default=None, repr=False)
+
+    def __post_init__(self):
+        self.paginator = self  # the pagination template asks page.paginator.num_pages
+
+    @property
+    def num_pages(self) -> int:
+        return max(min(math.ceil(self.total / self.per_page), MAX_PAGES), 1)
+
+    @property
+    def shown_at_most(self) -> int:
+        return MAX_PAGES * self.per_page
+
+    @property
+    def truncated(self) -> bool:
+        """More hits than are shown: `total` then counts only those looked at."""
+        return self.total > self.shown_at_most
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    def has_other_pages(self) -> bool:
+        return self.has_previous() or self.has_next()
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
 
 
 def uses_postgres() -> bool:
@@ -68,25 +133,109 @@ def _sections_text(model=None, owner="case", text=None):
     )
 
 
+def _cases(user):
+    """Cases the user may see, with what of each they may read (`content_visible`, …)."""
+    return _with_public_decision(Case.objects.visible_to(user).with_access(user), user)
+
+
+def _with_public_decision(cases, user):
+    """Annotate `public_decision_visible`: an exempt case's public decision, once its minutes are."""
+    return cases.annotate(
+        public_decision_visible=Conditional(
+            When(permissions.minutes_visible_q(user, "meeting__") & Q(exempt=True), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def _reader_level():
+    """Which stored document of a case (CaseSearchDocument.Level) this reader may match.
+
+    The same choice as `_case_documents` and `case_document` make of the text: the paper where
+    the content is readable, with the decision once it is visible; else the public title, with
+    the public decision once the minutes are.
+    """
+    level = CaseSearchDocument.Level
+    has_decision = ~Q(decision="") | ~Q(discussion="")
+    return Conditional(
+        When(Q(content_visible=True, decision_visible=True) & has_decision, then=Value(level.FULL)),
+        When(content_visible=True, then=Value(level.PAPER)),
+        When(Q(public_decision_visible=True) & ~Q(public_decision=""), then=Value(level.PUBLIC_DECISION)),
+        default=Value(level.PUBLIC),
+        output_field=CharField(),
+    )
+
+
+def search_query(query: str):
+    from django.contrib.postgres.search import SearchQuery
+
+    return SearchQuery(query, config="norwegian", search_type="websearch")
+
+
+def matching_cases(cases, terms):
+    """Narrow `cases` (annotated as `_cases` does) to those whose readable text matches `terms`.
+
+    PostgreSQL: one join to the stored documents on their GIN index, at the level picked per
+    case for this reader, so text above that level is never matched; annotates `rank`, from the
+    title only (the `head` vector), so no match's whole document is read to rank it.
+    """
+    from django.contrib.postgres.search import SearchRank
+
+    return (
+        cases.annotate(search_level=_reader_level())
+        .filter(search_documents__vector=terms, search_documents__level=F("search_level"))
+        .annotate(rank=SearchRank(F("search_documents__head"), terms))
+    )
+
+
+@contextmanager
+def index_scans():
+    """Match through the GIN indexes, never by reading every stored document.
+
+    A common word matches nearly every document, and PostgreSQL then prefers to read the table,
+    which means decompressing every document (out of line, kilobytes each) to test it; the index
+    answers the same question from the index alone. The setting is put back afterwards (and a
+    transaction that fails takes it back by itself).
+    """
+    if not uses_postgres():
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            yield
+        finally:
+            cursor.execute("RESET enable_seqscan")
+
+
+def filter_listed_cases(cases, user, query: str):
+    """The case list's text filter: the listed cases (with_access) whose readable text has `query`."""
+    if uses_postgres():
+        return matching_cases(_with_public_decision(cases, user), search_query(query[:MAX_QUERY_LENGTH]))
+    for word in query.split()[:8]:
+        in_sections = Q(pk__in=CaseSection.objects.filter(text__icontains=word).values("case_id"))
+        readable = Q(content_visible=True) & (
+            Q(title__icontains=word)
+            | Q(agenda_title__icontains=word)
+            | Q(proposal__icontains=word)
+            | Q(origin__icontains=word)
+            | in_sections
+            | (Q(decision_visible=True) & Q(decision__icontains=word))
+        )
+        public = Q(exempt=True) & Q(public_title__icontains=word)
+        cases = cases.filter(readable | public)
+    return cases
+
+
 def _case_documents(user):
     """Cases with their searchable text: full text where readable, only the public title where exempt.
 
-    PostgreSQL builds the `document` in SQL to rank it there; SQLite's parser cannot
-    take that expression, so there the document is assembled in Python
-    (`case_document`) from prefetched sections.
+    PostgreSQL builds the `document` in SQL for the headlines of the shown page; SQLite's parser
+    cannot take that expression, so there the document is assembled in Python (`case_document`)
+    from prefetched sections.
     """
-    cases = (
-        Case.objects.visible_to(user)
-        .with_access(user)
-        .annotate(
-            public_decision_visible=Conditional(
-                When(permissions.minutes_visible_q(user, "meeting__") & Q(exempt=True), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
-        .select_related("body__partnership", "meeting__body__partnership")
-    )
+    cases = _cases(user).select_related("body__partnership", "meeting__body__partnership")
     if not uses_postgres():
         return cases.prefetch_related("sections")
     space = Value(" ")
@@ -179,64 +328,126 @@ def _hit_for(kind, obj, snippet, rank=0.0) -> Hit:
     )
 
 
-def search(user, query: str, *, partnership=None) -> list[Hit]:
-    query = " ".join(query.split())[:200]
+# kind: (the rows with their `document` text, the lookup to the partnership, the lookup to the date)
+def _sources(user, partnership):
+    sources = {
+        "case": (_case_documents(user), "body__partnership", "meeting__start"),
+        "minutes": (_minutes_documents(user), "meeting__body__partnership", "meeting__start"),
+        "attachment": (_attachment_documents(user), "case__body__partnership", "case__meeting__start"),
+    }
+    if partnership is None:
+        return sources
+    return {
+        kind: (rows.filter(**{path: partnership}), path, date) for kind, (rows, path, date) in sources.items()
+    }
+
+
+def search_page(user, query: str, *, partnership=None, page: int = 1) -> SearchPage:
+    """Page `page` (1-based, at most MAX_PAGES) of the hits for `query` the user may read."""
+    query = " ".join(query.split())[:MAX_QUERY_LENGTH]
+    page = min(max(page, 1), MAX_PAGES)
     if not query:
-        return []
-    sources = [
-        ("case", _case_documents(user), "body__partnership"),
-        ("minutes", _minutes_documents(user), "meeting__body__partnership"),
-        ("attachment", _attachment_documents(user), "case__body__partnership"),
-    ]
-    hits: list[Hit] = []
-    for kind, queryset, partnership_path in sources:
-        if partnership is not None:
-            queryset = queryset.filter(**{partnership_path: partnership})
-        if uses_postgres():
-            hits += _postgres_hits(kind, queryset, query)
-        else:
-            hits += _fallback_hits(kind, queryset, query)
+        return SearchPage([], 0)
     if uses_postgres():
-        hits.sort(key=lambda hit: (-hit.rank, -(hit.date.timestamp() if hit.date else 0)))
-    else:
-        hits.sort(key=lambda hit: -(hit.date.timestamp() if hit.date else 0))
-    return hits[:MAX_HITS]
+        return _postgres_page(user, query, page, partnership)
+    return _fallback_page(_sources(user, partnership), query, page)
 
 
-def _postgres_hits(kind, queryset, query):
-    from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+def search(user, query: str, *, partnership=None) -> list[Hit]:
+    """The first page of hits."""
+    return search_page(user, query, partnership=partnership).hits
 
-    search_query = SearchQuery(query, config="norwegian", search_type="websearch")
-    vector = SearchVector("document", config="norwegian")
-    rows = (
-        queryset.annotate(vector=vector)
-        .filter(vector=search_query)
-        .annotate(
-            rank=SearchRank(vector, search_query),
-            headline=SearchHeadline(
-                "document",
-                search_query,
-                config="norwegian",
-                start_sel=START,
-                stop_sel=STOP,
-                max_words=30,
-                min_words=12,
-            ),
+
+def _matches(kind, user, terms):
+    """The rows of one kind whose stored document matches, annotated with `rank` (PostgreSQL)."""
+    from django.contrib.postgres.search import SearchRank, SearchVector
+
+    if kind == "case":
+        return matching_cases(_cases(user), terms)
+    if kind == "minutes":
+        # Minutes have no title: they rank with the cases matched outside their titles, newest first.
+        return (
+            Minutes.objects.visible_to(user)
+            .filter(search_document__vector=terms)
+            .annotate(rank=Value(0.0, output_field=FloatField()))
         )
-        .order_by("-rank")[:MAX_HITS]
+    # Exactly the expression of the index on attachment titles (migration 0010).
+    return (
+        Attachment.objects.readable_by(user)
+        .annotate(title_vector=SearchVector("title", config="norwegian"))
+        .filter(title_vector=terms)
+        .annotate(rank=SearchRank(F("title_vector"), terms))
     )
-    return [_hit_for(kind, row, _marked(row.headline), row.rank) for row in rows]
 
 
-def _fallback_hits(kind, queryset, query):
+def _postgres_page(user, query, page, partnership) -> SearchPage:
+    """The ranked keys of each kind up to this page and their totals, then this page's rows."""
+    from django.contrib.postgres.search import SearchHeadline
+
+    terms = search_query(query)
+    sources = _sources(user, partnership)
+    ranked, total = [], 0
+    with index_scans():
+        for kind, (_rows, path, date) in sources.items():
+            keys = _ranked_keys(kind, user, terms, path, date, partnership, page)
+            total += keys[0][3] if keys else 0
+            ranked += [(rank, sort_date, kind, pk) for rank, sort_date, pk, _total in keys]
+    ranked.sort(key=lambda key: (-key[0], -_timestamp(key[1])))
+    shown = ranked[(page - 1) * PER_PAGE : page * PER_PAGE]
+    headline = SearchHeadline(
+        "document", terms, config="norwegian", start_sel=START, stop_sel=STOP, max_words=30, min_words=12
+    )
+    hits = []
+    for kind, (rows, _path, _date) in sources.items():
+        ranks = {pk: rank for rank, _date, row_kind, pk in shown if row_kind == kind}
+        if ranks:
+            for row in rows.filter(pk__in=ranks).annotate(headline=headline):
+                hits.append(_hit_for(kind, row, _marked(row.headline), ranks[row.pk]))
+    hits.sort(key=lambda hit: (-hit.rank, -_timestamp(hit.date)))
+    return SearchPage(hits, total, page)
+
+
+def _ranked_keys(kind, user, terms, path, date, partnership, page) -> list[tuple]:
+    """(rank, date, pk, candidates) of the best `page` pages of one kind: bounded work.
+
+    A search shows at most MAX_PAGES pages, so it ranks at most that many hits plus one (the
+    one tells there are more): the newest matches, taken through the indexes, ranked by their
+    titles. A rare word is found through the GIN index and sorted; a common one by walking the
+    newest rows until enough match, so neither reads every match.
+    """
+    matches = _matches(kind, user, terms)
+    if partnership is not None:
+        matches = matches.filter(**{path: partnership})
+    newest = (
+        matches.annotate(sort_date=F(date), key=F("pk"))
+        .order_by(F("sort_date").desc(nulls_last=True), "-pk")
+        .values_list("key", "rank", "sort_date")[:CANDIDATES]
+    )
+    sql, params = newest.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rank, sort_date, key, COUNT(*) OVER () FROM (" + sql + ") AS newest"  # noqa: S608
+            " ORDER BY rank DESC, sort_date DESC NULLS LAST, key DESC LIMIT %s",
+            [*params, page * PER_PAGE],
+        )
+        return cursor.fetchall()
+
+
+def _fallback_page(sources, query, page) -> SearchPage:
     """Every word must occur, matched in Python: an SQLite installation is small enough to scan."""
     words = [word.lower() for word in query.split()[:8]]
     hits = []
-    for row in queryset:
-        text = case_document(row) if kind == "case" else (row.document or "")
-        if all(word in text.lower() for word in words):
-            hits.append(_hit_for(kind, row, _snippet(text, words)))
-    return hits
+    for kind, (rows, _path, _date) in sources.items():
+        for row in rows:
+            text = case_document(row) if kind == "case" else (row.document or "")
+            if all(word in text.lower() for word in words):
+                hits.append(_hit_for(kind, row, _snippet(text, words)))
+    hits.sort(key=lambda hit: -_timestamp(hit.date))
+    return SearchPage(hits[(page - 1) * PER_PAGE : page * PER_PAGE], len(hits), page)
+
+
+def _timestamp(date) -> float:
+    return date.timestamp() if date else 0
 
 
 def _snippet(text: str, words: list[str]) -> SafeString:
@@ -257,4 +468,4 @@ def _marked(text: str) -> SafeString:
     return mark_safe(escape(text or "").replace(START, "<mark>").replace(STOP, "</mark>"))
 
 
-__all__ = ["Hit", "search", "uses_postgres"]
+__all__ = ["Hit", "SearchPage", "filter_listed_cases", "search", "search_page", "uses_postgres"]

@@ -15,6 +15,7 @@ def track_meetings() -> None:
         Attachment,
         Attendance,
         Case,
+        CaseSearchDocument,
         CaseSection,
         FollowUp,
         MailDelivery,
@@ -22,6 +23,7 @@ def track_meetings() -> None:
         Meeting,
         Minutes,
         MinutesApprovalAnswer,
+        MinutesSearchDocument,
         MinutesSection,
         Recusal,
         Reservation,
@@ -55,3 +57,6 @@ def track_meetings() -> None:
     # the PDFs just rendered for the notice.
     never_shown(MailDelivery, "which e-mails of a notice or cancellation were sent: the workspace only")
     never_shown(MailRecipient, "one member's e-mail of a round: the workspace only")
+    # Derived from the case's and the minutes' own rows, which are tracked: search reads them only.
+    never_shown(CaseSearchDocument, "the stored search document of a case: derived from tracked rows")
+    never_shown(MinutesSearchDocument, "the stored search document of minutes: derived from tracked rows")

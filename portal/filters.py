@@ -1,12 +1,12 @@
 """The cases list's filters; they narrow what the user may already see."""
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from actionplans.models import Measure
 from governance.models import Body, PatientGroup
-from meetings.models import Case, CaseSection
+from meetings.models import Case
+from meetings.search import filter_listed_cases
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -42,7 +42,10 @@ class CaseFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, partnership, years, **kwargs):
         super().__init__(data, queryset, **kwargs)
-        self.filters["body"].queryset = Body.objects.filter(partnership=partnership)
+        # A body's name shows its partnership: one query for the choices, not one per body.
+        self.filters["body"].queryset = Body.objects.filter(partnership=partnership).select_related(
+            "partnership"
+        )
         self.filters["year"].extra["choices"] = [(year, str(year)) for year in years]
         self.filters["measure"].queryset = Measure.objects.filter(
             focus_area__action_plan__partnership=partnership
@@ -50,20 +53,7 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         """Search what the user may read: full text where content is visible, else the public title."""
-        words = value.split()
-        for word in words[:8]:
-            in_sections = Exists(CaseSection.objects.filter(case=OuterRef("pk"), text__icontains=word))
-            readable = Q(content_visible=True) & (
-                Q(title__icontains=word)
-                | Q(agenda_title__icontains=word)
-                | Q(proposal__icontains=word)
-                | Q(origin__icontains=word)
-                | in_sections
-                | (Q(decision_visible=True) & Q(decision__icontains=word))
-            )
-            public = Q(exempt=True) & Q(public_title__icontains=word)
-            queryset = queryset.filter(readable | public)
-        return queryset
+        return filter_listed_cases(queryset, getattr(self.request, "user", None), value)
 
     def filter_outcome(self, queryset, name, value):
         return queryset.filter(decision_visible=True, outcome=value)

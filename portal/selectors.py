@@ -51,5 +51,5 @@ def listed_cases(user, partnership) -> tuple:
         .filter(body__partnership=partnership, number__isnull=False)
         .select_related("body__partnership", "meeting__body__partnership")
     )
-    years = sorted(set(visible.values_list("year", flat=True)), reverse=True)
+    years = list(visible.order_by("-year").values_list("year", flat=True).distinct())
     return visible, years

@@ -10,12 +10,14 @@ from .case import Attachment, Case, CaseSection, Recusal, Reservation, attachmen
 from .delivery import MailDelivery, MailRecipient
 from .meeting import Attendance, Meeting
 from .record import Amendment, FollowUp, Minutes, MinutesSection
+from .search import CaseSearchDocument, MinutesSearchDocument
 
 __all__ = [
     "Amendment",
     "Attachment",
     "Attendance",
     "Case",
+    "CaseSearchDocument",
     "CaseSection",
     "FollowUp",
     "MailDelivery",
@@ -23,6 +25,7 @@ __all__ = [
     "Meeting",
     "Minutes",
     "MinutesApprovalAnswer",
+    "MinutesSearchDocument",
     "MinutesSection",
     "Recusal",
     "Reservation",

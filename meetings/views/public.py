@@ -92,22 +92,24 @@ def attachment_download(request, pk):
 
 @require_safe
 def search(request):
-    from ..search import search as run_search
-    from ..search import uses_postgres
+    """Search, a page of hits at a time (`side`; a bad or too high number shows the first or last)."""
+    from ..search import search_page, uses_postgres
 
     query = request.GET.get("q", "").strip()
     partnership = None
     if slug := request.GET.get("helsefellesskap"):
         partnership = Partnership.objects.filter(slug=slug).first()
-    hits = run_search(request.user, query, partnership=partnership) if query else []
-    return render(
-        request,
-        "meetings/search.html",
-        {
-            "query": query,
-            "hits": hits,
-            "partnerships": Partnership.objects.order_by("name"),
-            "chosen_partnership": partnership,
-            "ranked": uses_postgres(),
-        },
-    )
+    page = search_page(request.user, query, partnership=partnership, page=_page_number(request.GET))
+    if not page.hits and page.number > page.num_pages:
+        page = search_page(request.user, query, partnership=partnership, page=page.num_pages)
+    context = {"query": query, "page": page, "hits": page.hits, "ranked": uses_postgres()}
+    context["partnerships"] = Partnership.objects.order_by("name")
+    context["chosen_partnership"] = partnership
+    params = request.GET.copy()
+    params.pop("side", None)
+    return render(request, "meetings/search.html", context | {"page_query": params.urlencode()})
+
+
+def _page_number(params) -> int:
+    value = params.get("side", "1")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 4 else 1

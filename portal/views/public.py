@@ -95,7 +95,9 @@ def case_list(request, partnership):
     case_filter = CaseFilter(
         request.GET or None, visible, partnership=partnership, years=years, request=request
     )
-    cases = case_filter.qs.order_by("-year", "-number").distinct()
+    # Each filter matches a case at most once (one patient group, one measure, one search
+    # document per case), so no DISTINCT; the key makes the order total for stable pages.
+    cases = case_filter.qs.order_by("-year", "-number", "-pk")
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("side"))
     return render(
         request,

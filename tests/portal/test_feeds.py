@@ -78,9 +78,8 @@ def test_body_calendar_is_valid_and_public_only(feeds, client_as):
     url = f"/{feeds.to}/{feeds.body}/kalender.ics"
     # Even a member's calendar client gets only what a visitor may see.
     for persona in ("visitor", "leader"):
-        calendar = parse_ics(client_as(persona).get(url))
+        calendar = parse_ics(client_as(persona).get(url, {"år": 2023}))  # older than the window
         events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
-        assert f"meeting-{feeds.draft.pk}@helsefellesskap" not in events
         may = events[f"meeting-{feeds.may.pk}@helsefellesskap"]
         start = may.decoded("dtstart")
         assert start == dt.datetime(2023, 5, 12, 12, 0, tzinfo=OSLO)
@@ -89,6 +88,8 @@ def test_body_calendar_is_valid_and_public_only(feeds, client_as):
         assert str(may["location"]) == "Digitalt via Teams"
         assert str(may["status"]) == "CONFIRMED"
     assert calendar.walk("VTIMEZONE"), "calendar clients need the VTIMEZONE"
+    events = {str(e["uid"]) for e in parse_ics(client_as("leader").get(url)).walk("VEVENT")}
+    assert f"meeting-{feeds.draft.pk}@helsefellesskap" not in events
     assert f"meeting-{feeds.notice.pk}@helsefellesskap" in events  # the one with the online link
     body = client_as("visitor").get(url).content.decode()
     assert "teams.example.invalid" not in body and EXEMPT_MARKER not in body
@@ -117,7 +118,7 @@ def test_calendar_uid_stable_and_sequence_grows_on_change(feeds, anon_client):
 
 @pytest.mark.django_db
 def test_dates_without_time_are_all_day_events(feeds, anon_client):
-    calendar = parse_ics(anon_client.get(f"/{feeds.other}/kalender.ics"))
+    calendar = parse_ics(anon_client.get(f"/{feeds.other}/kalender.ics", {"år": 2022}))
     pm = [e for e in calendar.walk("VEVENT") if "Partnerskapsmøtet" in str(e["summary"])]
     assert pm
     assert all(
@@ -187,3 +188,63 @@ def test_minutes_feed_skips_a_published_meeting_without_minutes(world, anon_clie
     response = anon_client.get(f"/{world.partnership.slug}/referater.atom")
     assert response.status_code == 200
     assert all("2023-04-01" not in entry.link for entry in feedparser.parse(response.content).entries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("scope", ["partnership", "body"])
+def test_calendars_hold_the_past_year_and_the_future_and_older_years_on_request(world, anon_client, scope):
+    now = timezone.now()
+    ages = {"13 months ago": 395, "11 months ago": 335, "in a year": -365, "in 2021": None}
+    meetings = {
+        label: mf.meeting(
+            world.body,
+            status=Meeting.Status.HELD if days is None or days > 0 else Meeting.Status.NOTICE_ISSUED,
+            start=dt.datetime(2021, 3, 4, 12, tzinfo=OSLO) if days is None else now - dt.timedelta(days=days),
+        )
+        for label, days in ages.items()
+    }
+    url = f"/{world.partnership.slug}/kalender.ics"
+    if scope == "body":
+        url = f"/{world.partnership.slug}/{world.body.slug}/kalender.ics"
+
+    def uids(**params):
+        calendar = parse_ics(anon_client.get(url, params))
+        return calendar, {str(e["uid"]) for e in calendar.walk("VEVENT")}
+
+    def uid(label):
+        return f"meeting-{meetings[label].pk}@helsefellesskap"
+
+    calendar, shown = uids()
+    assert shown == {uid("11 months ago"), uid("in a year")}
+    # The calendar says what it holds and how to reach the rest, in bokmål.
+    description = str(calendar["x-wr-caldesc"])
+    assert "siste 12 månedene" in description and "kalender.ics?%C3%A5r=" in description
+    old = meetings["13 months ago"].start.astimezone(OSLO).year
+    assert uid("13 months ago") in uids(år=old)[1]
+    calendar, shown = uids(år=2021)
+    assert shown == {uid("in 2021")} and "2021" in str(calendar["x-wr-calname"])
+    assert uids(år=2019)[1] == set()
+
+
+@pytest.mark.django_db
+def test_a_bad_year_is_a_norwegian_400(world, anon_client):
+    url = f"/{world.partnership.slug}/kalender.ics"
+    for bad in ("abc", "23", "20233", "٢٠٢٣", "-202", "0000", "9999", ""):
+        response = anon_client.get(url, {"år": bad})
+        assert response.status_code == 400, bad
+        assert "Året må ha fire sifre" in response.content.decode(), bad
+
+
+@pytest.mark.django_db
+def test_minutes_feed_holds_the_latest_only(world, anon_client):
+    from meetings.feeds import MINUTES_FEED_ITEMS
+
+    starts = [dt.datetime(2020, 1, 1, 12, tzinfo=OSLO) + dt.timedelta(days=7 * i) for i in range(25)]
+    for start in starts:
+        meeting = mf.meeting(world.body, status=Meeting.Status.MINUTES_PUBLISHED, start=start)
+        mf.minutes(meeting, published=True)
+    feed = feedparser.parse(anon_client.get(f"/{world.partnership.slug}/referater.atom").content)
+    assert len(feed.entries) == MINUTES_FEED_ITEMS < len(starts)
+    newest = {f"{start.astimezone(OSLO):%Y-%m-%d}" for start in starts[-MINUTES_FEED_ITEMS:]}
+    assert {entry.link.rstrip("/").rsplit("/", 1)[1] for entry in feed.entries} == newest
+    assert f"siste {MINUTES_FEED_ITEMS}" in feed.feed.subtitle

@@ -1,0 +1,122 @@
+"""Keeps the stored search documents (meetings/models/search.py) current, in the writer's transaction.
+
+Every save or delete of a case, a case section or a minutes section redraws the rows of its case
+or minutes with one DELETE and one INSERT … SELECT, so a search in the same transaction, or any
+after its commit, matches the text as saved. Writes that bypass model signals (bulk_create,
+QuerySet.update() of text, raw SQL) call `refresh_cases`/`refresh_minutes`, or run
+`manage.py rebuild_search` afterwards, as the national-scale generator does.
+
+PostgreSQL only: elsewhere search reads the text itself (the fallback in meetings/search.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import signals
+
+# One document per level of what a reader may see (meetings/models/search.py). The weights rank
+# a title above the proposal and decision, and those above the paper's sections.
+_CASE_ROWS = """
+WITH source AS MATERIALIZED (
+    SELECT c.id, c.exempt, c.public_decision,
+        c.discussion <> '' OR c.decision <> '' AS has_decision,
+        setweight(to_tsvector('norwegian', c.title || ' ' || c.agenda_title), 'A') AS title,
+        setweight(to_tsvector('norwegian', c.title || ' ' || c.agenda_title), 'A')
+        || setweight(to_tsvector('norwegian', c.origin || ' ' || c.proposal), 'B')
+        || setweight(to_tsvector('norwegian', coalesce(
+            (SELECT string_agg(s.text, ' ' ORDER BY s."order", s.id)
+             FROM meetings_casesection s WHERE s.case_id = c.id), '')), 'C') AS paper,
+        setweight(to_tsvector('norwegian', c.discussion || ' ' || c.decision), 'B') AS decided,
+        setweight(to_tsvector('norwegian', c.public_title), 'A') AS public
+    FROM meetings_case c
+    {where}
+)
+INSERT INTO meetings_casesearchdocument (case_id, level, vector, head)
+SELECT id, 'paper', paper, title FROM source
+UNION ALL SELECT id, 'full', paper || decided, title FROM source WHERE has_decision
+UNION ALL SELECT id, 'public', public, public FROM source WHERE exempt
+UNION ALL SELECT id, 'public_decision', public
+    || setweight(to_tsvector('norwegian', public_decision), 'B'), public
+    FROM source WHERE exempt AND public_decision <> ''
+"""
+
+_MINUTES_ROWS = """
+INSERT INTO meetings_minutessearchdocument (minutes_id, vector)
+SELECT s.minutes_id,
+    setweight(to_tsvector('norwegian', string_agg(s.heading, ' ' ORDER BY s."order", s.id)), 'B')
+    || setweight(to_tsvector('norwegian', string_agg(s.text, ' ' ORDER BY s."order", s.id)), 'C')
+FROM meetings_minutessection s
+{where}
+GROUP BY s.minutes_id
+"""
+
+
+def enabled() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def refresh_cases(case_ids: Iterable[int]) -> None:
+    """Redraw the documents of these cases (a case that no longer exists gets none)."""
+    insert = _CASE_ROWS.format(where="WHERE c.id = ANY(%s)")
+    _redraw("meetings_casesearchdocument", "case_id", insert, case_ids)
+
+
+def refresh_minutes(minutes_ids: Iterable[int]) -> None:
+    _redraw(
+        "meetings_minutessearchdocument",
+        "minutes_id",
+        _MINUTES_ROWS.format(where="WHERE s.minutes_id = ANY(%s)"),
+        minutes_ids,
+    )
+
+
+def _redraw(table: str, key: str, insert: str, ids: Iterable[int]) -> None:
+    ids = sorted({value for value in ids if value is not None})
+    if not ids or not enabled():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE {key} = ANY(%s)", [ids])  # noqa: S608 (our names)
+        cursor.execute(insert, [ids])
+
+
+def rebuild_all() -> tuple[int, int]:
+    """Every document from scratch; (case rows, minutes rows) written."""
+    if not enabled():
+        return 0, 0
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM meetings_casesearchdocument")
+        cursor.execute("DELETE FROM meetings_minutessearchdocument")
+        cursor.execute(_CASE_ROWS.format(where=""))
+        cases = cursor.rowcount
+        cursor.execute(_MINUTES_ROWS.format(where=""))
+        return cases, cursor.rowcount
+
+
+def _deleted_with(origin, model) -> bool:
+    """Whether a delete started at `model` (a row or a queryset of it): its documents go with it."""
+    return getattr(origin, "model", type(origin)) is model
+
+
+def connect() -> None:
+    from .models import Case, CaseSection, Minutes, MinutesSection
+
+    def case_saved(sender, instance, **kwargs):
+        refresh_cases([instance.pk])
+
+    def section_changed(sender, instance, origin=None, **kwargs):
+        if not _deleted_with(origin, Case):
+            refresh_cases([instance.case_id])
+
+    def minutes_section_changed(sender, instance, origin=None, **kwargs):
+        if not _deleted_with(origin, Minutes):
+            refresh_minutes([instance.minutes_id])
+
+    uid = "meetings.search_index"
+    signals.post_save.connect(case_saved, sender=Case, weak=False, dispatch_uid=f"{uid}:case")
+    for signal in (signals.post_save, signals.post_delete):
+        signal.connect(section_changed, sender=CaseSection, weak=False, dispatch_uid=f"{uid}:section")
+        signal.connect(
+            minutes_section_changed, sender=MinutesSection, weak=False, dispatch_uid=f"{uid}:minutes"
+        )
