@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Model, signals
+from django.db.models import Model, Q, signals
 
 GLOBAL = "global"
 
@@ -157,6 +157,21 @@ def tokens(scopes: Iterable[str]) -> tuple[tuple[str, str], ...]:
 def version(scopes: Iterable[str]) -> str:
     """A short hash of the stamps of `scopes` and GLOBAL."""
     return hashlib.sha256(repr(tokens({GLOBAL, *scopes})).encode()).hexdigest()
+
+
+def version_where(scopes: Q | None = None) -> str:
+    """A hash of the stamps of GLOBAL and of the scopes `scopes` selects, in one query.
+
+    For a caller that names its scopes by a lookup rather than a list, so that finding them
+    (a partnership by its URL slug) and reading their stamps is one statement; `None`: every
+    scope there is (a page that shows every partnership). The scopes' names are part of the
+    hash, so a lookup that comes to select other scopes gives another version.
+    """
+    from .models import Stamp
+
+    rows = Stamp.objects.all() if scopes is None else Stamp.objects.filter(Q(scope=GLOBAL) | scopes)
+    found = tuple(rows.order_by("scope").values_list("scope", "token"))
+    return hashlib.sha256(repr(found).encode()).hexdigest()
 
 
 # ---------------------------------------------------------------------------

@@ -7,6 +7,9 @@ model of a higher layer. A lookup may also lead to another partnership that show
 listed under a measure of a plan), so that one's documents change too.
 """
 
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast, Concat
+
 from documents import stamps
 
 
@@ -17,6 +20,26 @@ def partnership_scope(partnership_id) -> str:
 def document_scopes(partnership_id) -> tuple[str, ...]:
     """The scopes a document of this partnership is built from (GLOBAL is added by documents)."""
     return (partnership_scope(partnership_id),)
+
+
+def partnership_page_version(slug: str) -> str:
+    """The version of what a page under /<slug>/ shows: its partnership's stamp and GLOBAL, found
+    by the slug and read in one query (an unknown slug: GLOBAL alone; such a page is a 404)."""
+    from .models import Partnership
+
+    scope = Concat(Value("partnership:"), Cast("pk", CharField()))
+    named = Partnership.objects.filter(slug=slug).annotate(stamp_scope=scope).values("stamp_scope")
+    return stamps.version_where(Q(scope__in=named))
+
+
+def every_partnership_version() -> str:
+    """The version of a page across partnerships (front page, calendar, search): every stamp."""
+    return stamps.version_where(None)
+
+
+def global_version() -> str:
+    """The version of a page that shows no partnership's data: GLOBAL alone."""
+    return stamps.version_where(Q(pk__in=[]))
 
 
 def track_in_partnership(model, *paths: str) -> None:
