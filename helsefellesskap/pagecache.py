@@ -4,8 +4,8 @@ A visitor's request (GET or HEAD, no session cookie, no pending messages) for a 
 PAGES is answered from Django's cache (Redis in production, local memory in `make run` and the
 tests) when an entry exists for its key:
 
-    host, scheme, path, query string (parameters sorted), language, the version of the data the
-    page shows, the code version and the current minute.
+    scheme, host, path, query string (parameters sorted), language, the version of the data the
+    page shows, the code version, and for a page that compares with the clock the minute.
 
 The data version is read from the stamps (documents/stamps.py) in one query on their primary
 key: every write of a row a page may show redraws the stamp of its partnership (or GLOBAL: people,
@@ -15,34 +15,43 @@ partnership's stamp (found by the slug in the same query); the front page, the c
 partnerships and search read every stamp. The code version (templates, static files, Python code,
 translations) makes a deploy fresh. The minute makes pages that compare with the clock (upcoming
 or past meetings, today's members) right: meetings start on whole minutes and memberships on
-days, so a page rendered within the minute shows what any render in that minute would.
+days, so what such a page shows is the same all through a minute.
 
 Only a 200 response that sets no cookie, is not marked private or no-store, varies on nothing
 but Cookie (the language) and was made for a visitor who is not logged in is stored. A request
 with a session cookie is never answered from, nor stored into, the shared entries: it goes the
 normal way (an anonymous or expired session's cookie is deleted by SessionMiddleware on that
 answer, and the next request comes here again). Stored are the body and the headers the view and
-the middleware inside this one set; the security middleware outside it (CSP,
-Permissions-Policy, HSTS, …) adds its headers to every answer, from the cache or not.
+the middleware inside this one set; the security middleware outside it (CSP, Permissions-Policy,
+HSTS, …) adds its headers to every answer, from the cache or not.
 
 Every public answer carries an ETag (a hash of its body and headers: the same content keeps the
 same ETag across versions and minutes), answers If-None-Match with 304, and says
 `Cache-Control: public, max-age=…, stale-while-revalidate=…` for browsers and a CDN. Nothing ever
 needs purging: an entry that is no longer current is never asked for again and expires.
-`DJANGO_PUBLIC_CACHE=off` turns it off.
+`DJANGO_PUBLIC_CACHE=off` turns it off (README, "The public page cache").
+
+For speed an answer from the cache costs one database round trip and, for the busiest pages, no
+trip to Redis (the latest entries are also kept in the process).
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import threading
 import time
+from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 
 import django
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.db import DEFAULT_DB_ALIAS, Error, connections
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response
@@ -52,47 +61,92 @@ from governance import stamps
 
 from .middleware import chosen_language
 
-# Which pages are served from the cache, by URL name, and the version of what each shows.
 EVERY_PARTNERSHIP = "every partnership"
 PARTNERSHIP = "the partnership named in the URL"
 NO_PARTNERSHIP = "no partnership's data"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page served from the cache: the data it shows (its version is read per request), and
+    whether it compares with the clock (then the minute is part of its key)."""
+
+    shows: str
+    clock: bool = False
+
+
+# Which pages are served from the cache, by URL name. A page not named here is never cached. A
+# page that starts to compare with the clock (upcoming, today, a window of dates) says clock=True.
 PAGES = {
-    "portal:home": EVERY_PARTNERSHIP,
-    "portal:accessibility": NO_PARTNERSHIP,
-    "portal:partnership": PARTNERSHIP,
-    "portal:body": PARTNERSHIP,
-    "portal:case": PARTNERSHIP,
-    "portal:case_list": PARTNERSHIP,
-    "meetings:meeting": PARTNERSHIP,
-    "meetings:calendar": EVERY_PARTNERSHIP,
-    "meetings:partnership_calendar": PARTNERSHIP,
-    "meetings:partnership_ics": PARTNERSHIP,
-    "meetings:body_ics": PARTNERSHIP,
-    "meetings:minutes_feed": PARTNERSHIP,
-    "meetings:search": EVERY_PARTNERSHIP,
-    "actionplans:list": PARTNERSHIP,
-    "actionplans:detail": PARTNERSHIP,
+    "portal:home": Page(EVERY_PARTNERSHIP, clock=True),  # upcoming meetings
+    "portal:accessibility": Page(NO_PARTNERSHIP),
+    "portal:partnership": Page(PARTNERSHIP, clock=True),  # upcoming meetings
+    "portal:body": Page(PARTNERSHIP, clock=True),  # current and past members
+    "portal:case": Page(PARTNERSHIP),
+    "portal:case_list": Page(PARTNERSHIP),
+    "meetings:meeting": Page(PARTNERSHIP),
+    "meetings:calendar": Page(EVERY_PARTNERSHIP, clock=True),
+    "meetings:partnership_calendar": Page(PARTNERSHIP, clock=True),
+    "meetings:partnership_ics": Page(PARTNERSHIP, clock=True),  # a window of dates
+    "meetings:body_ics": Page(PARTNERSHIP, clock=True),
+    "meetings:minutes_feed": Page(PARTNERSHIP, clock=True),
+    "meetings:search": Page(EVERY_PARTNERSHIP, clock=True),
+    "actionplans:list": Page(PARTNERSHIP),
+    "actionplans:detail": Page(PARTNERSHIP),
 }
 
 KEY_PREFIX = "publicpage:"
-CLOCK_SECONDS = 60  # the key's clock: one minute
-ENTRY_SECONDS = 2 * CLOCK_SECONDS  # an entry is asked for during its minute only
+CLOCK_SECONDS = 60  # the clock of a key: meetings start on whole minutes, memberships on days
 # Vary values a stored response may carry: the language comes from the cookie.
 SHAREABLE_VARY = {"cookie", "accept-language", "accept-encoding"}
-# Cookies that make a request more than a visitor's: a login (maybe) and pending messages.
+# Pending messages (after a logout, say) are shown by the normal way, never from the cache.
 MESSAGES_COOKIE = "messages"
 
 
-def data_version(match) -> str | None:
-    """The version of the data the resolved page shows, or None if the page is not cached."""
-    shows = PAGES.get(match.view_name)
+@functools.lru_cache(maxsize=4096)
+def cached_page(path_info: str) -> tuple[Page, str | None] | None:
+    """(the page, its partnership's slug) for a path of PAGES, else None; remembered, as
+    resolving costs about a millisecond, more than the rest of an answer from the cache."""
+    try:
+        match = resolve(path_info)
+    except Resolver404:
+        return None
+    page = PAGES.get(match.view_name)
+    return None if page is None else (page, match.kwargs.get("partnership"))
+
+
+@receiver(setting_changed)
+def _urls_changed(setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        cached_page.cache_clear()
+
+
+def read_version(page: Page, partnership: str | None) -> str | None:
+    """data_version(), its query doubling as the database connection's health check: with
+    CONN_HEALTH_CHECKS Django would first send a `SELECT 1` on a connection kept from an earlier
+    request, a round trip as long as the stamp query itself. If the query fails on such a
+    connection, the connection is closed and None says: go the normal way, where Django connects
+    again (and reports a real error as it would)."""
+    db = connections[DEFAULT_DB_ALIAS]
+    unchecked = db.health_check_enabled and db.connection is not None and not db.health_check_done
+    if unchecked:
+        db.health_check_done = True
+    try:
+        return data_version(page.shows, partnership)
+    except Error:  # OperationalError, InterfaceError: a connection the server closed
+        if not unchecked or db.in_atomic_block:
+            raise
+        db.close()
+        return None
+
+
+def data_version(shows: str, partnership: str | None) -> str:
+    """The version of the data a page shows (one query)."""
     if shows is PARTNERSHIP:
-        return stamps.partnership_page_version(match.kwargs["partnership"])
+        return stamps.partnership_page_version(partnership)
     if shows is EVERY_PARTNERSHIP:
         return stamps.every_partnership_version()
-    if shows is NO_PARTNERSHIP:
-        return stamps.global_version()
-    return None
+    return stamps.global_version()
 
 
 @functools.cache
@@ -116,6 +170,36 @@ def cache_control() -> str:
     )
 
 
+# The most recent entries also in this process, so the busiest pages cost no trip to Redis. As
+# safe as the shared entries: the key holds the version, so an entry is right for as long as
+# anyone asks for its key. At most LOCAL_ENTRIES (~25 KB each), the least recently used dropped.
+LOCAL_ENTRIES = 200
+_local: OrderedDict[str, dict] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def _local_get(key: str) -> dict | None:
+    with _local_lock:
+        entry = _local.get(key)
+        if entry is not None:
+            _local.move_to_end(key)
+        return entry
+
+
+def _local_put(key: str, entry: dict) -> None:
+    with _local_lock:
+        _local[key] = entry
+        while len(_local) > LOCAL_ENTRIES:
+            _local.popitem(last=False)
+
+
+def forget_local() -> None:
+    """Empty this process's entries (the tests, with the shared cache: each test's database
+    starts again from the same empty stamps)."""
+    with _local_lock:
+        _local.clear()
+
+
 class PublicPageCacheMiddleware:
     """Answer visitors' public pages from the shared cache; store them there (see the module)."""
 
@@ -124,10 +208,15 @@ class PublicPageCacheMiddleware:
         self.enabled = settings.PUBLIC_PAGE_CACHE
 
     def __call__(self, request):
-        key = self._key(request) if self.enabled else None
-        if key is None:
+        found = self._key(request) if self.enabled else None
+        if found is None:
             return self.get_response(request)
-        entry = cache.get(key)
+        key, page = found
+        entry = _local_get(key)
+        if entry is None:
+            entry = cache.get(key)
+            if entry is not None:
+                _local_put(key, entry)
         if entry is not None:
             request.user = AnonymousUser()  # no session cookie: what AuthenticationMiddleware would say
             return self._answer(request, entry)
@@ -143,7 +232,9 @@ class PublicPageCacheMiddleware:
         )
         response["ETag"] = etag
         entry = {"content": response.content, "headers": {**headers, "ETag": etag}}
-        cache.set(key, entry, ENTRY_SECONDS)
+        # A page with the clock in its key is asked for during its minute only.
+        cache.set(key, entry, 2 * CLOCK_SECONDS if page.clock else settings.PUBLIC_CACHE_ENTRY_SECONDS)
+        _local_put(key, entry)
         return get_conditional_response(request, etag=etag, response=response) or response
 
     @staticmethod
@@ -151,22 +242,24 @@ class PublicPageCacheMiddleware:
         response = HttpResponse(entry["content"], headers=entry["headers"])
         return get_conditional_response(request, etag=entry["headers"]["ETag"], response=response) or response
 
-    def _key(self, request) -> str | None:
-        """The cache key of a visitor's request for a cached page; None for anything else."""
+    def _key(self, request) -> tuple[str, Page] | None:
+        """The cache key of a visitor's request for a cached page, and the page; None for
+        anything else."""
         if request.method not in ("GET", "HEAD"):
             return None
         cookies = request.COOKIES
         if settings.SESSION_COOKIE_NAME in cookies or MESSAGES_COOKIE in cookies:
             return None
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
+        found = cached_page(request.path_info)
+        if found is None:
             return None
-        if match.view_name not in PAGES:
-            return None
+        page, partnership = found
         try:
             host = request.get_host()
         except Exception:  # noqa: BLE001 - a host not allowed: the normal way answers it (400)
+            return None
+        version = read_version(page, partnership)
+        if version is None:
             return None
         query = sorted((name, values) for name, values in request.GET.lists())
         parts = (
@@ -175,11 +268,11 @@ class PublicPageCacheMiddleware:
             request.path,
             repr(query),
             chosen_language(request),
-            data_version(match),
+            version,
             code_version(),
-            int(time.time() // CLOCK_SECONDS),
+            int(time.time() // CLOCK_SECONDS) if page.clock else None,
         )
-        return KEY_PREFIX + hashlib.sha256(repr(parts).encode()).hexdigest()
+        return KEY_PREFIX + hashlib.sha256(repr(parts).encode()).hexdigest(), page
 
     @staticmethod
     def _storable(request, response) -> bool:

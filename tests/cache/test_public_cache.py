@@ -18,6 +18,7 @@ from governance.models import Partnership
 from helsefellesskap import pagecache
 from meetings import services
 from meetings.models import CaseSection, Meeting
+from tests.actionplans import factories as af
 from tests.meetings import factories as mf
 
 pytestmark = pytest.mark.django_db
@@ -172,6 +173,33 @@ def test_a_change_in_another_partnership_leaves_the_entry(held, world, django_as
         page(Client(), url)
 
 
+def test_a_measure_renamed_shows_on_its_cases_page_at_once(held, world, django_assert_num_queries):
+    """A measure of another partnership's plan linked to the case (possible in the admin): the
+    case's partnership is stamped too."""
+    case = held.cases.get(number=1)
+    area = af.focus_area(af.action_plan(world.other_partnership, title="Plan for Nord"))
+    measure = af.measure(area, text="Felles tiltak for ungdom", cases=[case])
+    url = case_url(case)
+    assert "Felles tiltak for ungdom" in text(assert_from_cache(Client(), url, django_assert_num_queries))
+    measure.text = "Felles tiltak for unge voksne"
+    measure.save()
+    assert "Felles tiltak for unge voksne" in text(page(Client(), url))
+    area.action_plan.title = "Ny plan for Nord"
+    area.action_plan.save()
+    assert "Ny plan for Nord" in text(page(Client(), url))
+
+
+def test_a_visitors_page_holds_no_csrf_token_and_sets_no_cookie(held):
+    response = page(Client(), meeting_url(held))
+    assert "csrfmiddlewaretoken" not in text(response)
+    assert not response.cookies
+    # The language switcher works without one.
+    visitor = Client(enforce_csrf_checks=True)
+    switched = visitor.post(reverse("set_language"), {"language": "en", "next": meeting_url(held)})
+    assert switched.status_code == 302
+    assert visitor.cookies["django_language"].value == "en"
+
+
 def test_language_switch_shows_the_page_in_english(held, django_assert_num_queries):
     url = meeting_url(held)
     assert '<html lang="nb">' in text(assert_from_cache(Client(), url, django_assert_num_queries))
@@ -253,15 +281,29 @@ def test_the_clock_is_in_the_key(held, monkeypatch, django_assert_num_queries):
     assert rendered(Client(), url)
 
 
-def test_a_request_with_a_session_cookie_goes_the_normal_way(held, django_assert_num_queries):
+def test_a_page_that_does_not_compare_with_the_clock_stays_into_the_next_minute(
+    held, monkeypatch, django_assert_num_queries
+):
     url = meeting_url(held)
     assert_from_cache(Client(), url, django_assert_num_queries)
-    stale = Client()
-    stale.cookies["sessionid"] = "no-such-session"
-    assert rendered(stale, url)
-    response = page(stale, url)
-    assert response.cookies["sessionid"].value == ""  # the stale cookie is deleted
+    later = pagecache.time.time() + pagecache.CLOCK_SECONDS
+    monkeypatch.setattr(pagecache.time, "time", lambda: later)
+    assert not rendered(Client(), url)
+
+
+@pytest.mark.parametrize("cookie", ["sessionid", "messages"])
+def test_a_session_or_pending_messages_go_the_normal_way(held, cookie, django_assert_num_queries):
+    """A session cookie (here one of no session: expired, or never a login) or pending messages:
+    never the shared entry, never stored; the stale session cookie is deleted on the answer."""
+    url = meeting_url(held)
+    assert_from_cache(Client(), url, django_assert_num_queries)
+    client = Client()
+    client.cookies[cookie] = "stale"
+    assert rendered(client, url)
+    response = page(client, url)
     assert "ETag" not in response
+    if cookie == "sessionid":
+        assert response.cookies["sessionid"].value == ""
 
 
 def test_404_and_posts_are_not_cached(world):
