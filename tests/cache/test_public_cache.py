@@ -327,7 +327,11 @@ def test_off_switch(held, settings):
 
 
 def _cache_keys():
-    from django.core.cache import cache
+    """The page cache's keys in the shared cache: local memory, or Redis (REDIS_URL)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
 
-    store = getattr(cache, "_cache", {})
-    return [key for key in store if pagecache.KEY_PREFIX in key]
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        return cache._cache.get_client().keys(f"*{pagecache.KEY_PREFIX}*")
+    return [key for key in cache._cache if pagecache.KEY_PREFIX in key]
