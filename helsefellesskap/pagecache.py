@@ -97,8 +97,9 @@ PAGES = {
 
 KEY_PREFIX = "publicpage:"
 CLOCK_SECONDS = 60  # the clock of a key: meetings start on whole minutes, memberships on days
-# Vary values a stored response may carry: the language comes from the cookie.
-SHAREABLE_VARY = {"cookie", "accept-language", "accept-encoding"}
+# The one Vary a stored response may carry: Cookie (the language cookie, part of the key). A page
+# that varied on another header (Accept-Language, Accept-Encoding) would differ within one key.
+SHAREABLE_VARY = {"cookie"}
 # Pending messages (after a logout, say) are shown by the normal way, never from the cache.
 MESSAGES_COOKIE = "messages"
 

@@ -313,6 +313,44 @@ def test_404_and_posts_are_not_cached(world):
     assert not _cache_keys()
 
 
+def _answer(status=200, cookie=False, **headers):
+    from django.http import HttpResponse
+
+    response = HttpResponse("<p>Side</p>", status=status, headers=headers)
+    if cookie:
+        response.set_cookie("csrftoken", "one visitor's")
+    return response
+
+
+@pytest.mark.parametrize(
+    ("response", "stored"),
+    [
+        (_answer(), True),
+        (_answer(Vary="Cookie"), True),
+        (_answer(status=404), False),
+        (_answer(status=302), False),
+        (_answer(cookie=True), False),
+        (_answer(**{"Cache-Control": "private"}), False),
+        (_answer(**{"Cache-Control": "no-store"}), False),
+        (_answer(**{"Cache-Control": "no-cache"}), False),
+        (_answer(Vary="Cookie, Accept-Language"), False),
+        (_answer(Vary="Accept-Encoding"), False),
+    ],
+)
+def test_only_a_plain_200_for_a_visitor_is_stored(rf, response, stored):
+    from django.contrib.auth.models import AnonymousUser
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    assert pagecache.PublicPageCacheMiddleware._storable(request, response) is stored
+
+
+def test_a_logged_in_users_answer_is_never_stored(rf, world):
+    request = rf.get("/")
+    request.user = world.users["member"]
+    assert pagecache.PublicPageCacheMiddleware._storable(request, _answer()) is False
+
+
 def test_an_unknown_partnership_is_a_404_not_a_cached_page(world):
     assert Client().get("/finnes-ikke/").status_code == 404
     Partnership.objects.filter(slug="to").update(slug="to-ny")  # bypasses the signals
