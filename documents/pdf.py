@@ -144,9 +144,15 @@ def code_version() -> str:
         base / "meetings" / "pdf.py",
         base / "actionplans" / "pdf.py",
     ]
+    return files_digest(digest, base, files)
+
+
+def files_digest(digest, base: Path, files) -> str:
+    """`digest` updated with the name and content of each file of `files` (under `base`) and of
+    the compiled translations: by content, not modification time, so every app server arrives
+    at the same versions. Shared with the public pages' code version (helsefellesskap/pagecache.py)."""
     for path in sorted(path for path in files if path.is_file()):
         digest.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes())
-    # By content, not modification time: every app server must arrive at the same versions.
     for mo in sorted((base / "locale").glob("*/LC_MESSAGES/django.mo")):
         digest.update(mo.relative_to(base).as_posix().encode() + b"\0" + mo.read_bytes())
     return digest.hexdigest()

@@ -7,6 +7,8 @@ model of a higher layer. A lookup may also lead to another partnership that show
 listed under a measure of a plan), so that one's documents change too.
 """
 
+from django.db import connection
+
 from documents import stamps
 
 
@@ -17,6 +19,27 @@ def partnership_scope(partnership_id) -> str:
 def document_scopes(partnership_id) -> tuple[str, ...]:
     """The scopes a document of this partnership is built from (GLOBAL is added by documents)."""
     return (partnership_scope(partnership_id),)
+
+
+def partnership_page_version(slug: str) -> str:
+    """The version of what a page under /<slug>/ shows: its partnership's stamp and GLOBAL, found
+    by the slug and read in one query (an unknown slug: GLOBAL alone; such a page is a 404)."""
+    from .models import Partnership
+
+    quote = connection.ops.quote_name
+    table, pk, slug_column = quote(Partnership._meta.db_table), quote("id"), quote("slug")
+    scopes = f"SELECT %s || CAST({pk} AS varchar(20)) FROM {table} WHERE {slug_column} = %s"  # noqa: S608
+    return stamps.version_where(scopes, [partnership_scope(""), slug])
+
+
+def every_partnership_version() -> str:
+    """The version of a page across partnerships (front page, calendar, search): every stamp."""
+    return stamps.version_where(None)
+
+
+def global_version() -> str:
+    """The version of a page that shows no partnership's data: GLOBAL alone."""
+    return stamps.version_where("SELECT %s", [stamps.GLOBAL])
 
 
 def track_in_partnership(model, *paths: str) -> None:

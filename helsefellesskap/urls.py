@@ -10,6 +10,8 @@ from allauth.core.internal.ratelimit import handler429 as allauth_handler429
 from django.contrib import admin
 from django.urls import include, path
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from helsefellesskap import mfa, security_log, sso  # noqa: F401  (mfa: its signal receivers)
 from helsefellesskap.health import health
@@ -23,7 +25,10 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("helse/", health, name="health"),
     path("", include("portal.urls_pdf")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switcher on every page: without a CSRF token, so a public page holds no
+    # visitor's token and can be shared by the page cache and a CDN. Forging it could only switch
+    # someone's language cookie; `next` is checked to stay on this site.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     # allauth's OpenID Connect login view, with a Norwegian page when the provider is unreachable.
     path("konto/oidc/<str:provider_id>/login/", sso.login_view, name="sso_login"),

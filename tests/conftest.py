@@ -298,6 +298,10 @@ def fresh_cache():
     cached pages carried from one test into another."""
     from django.core.cache import cache
 
+    from helsefellesskap import pagecache
+
     cache.clear()
+    pagecache.forget_local()
     yield
     cache.clear()
+    pagecache.forget_local()

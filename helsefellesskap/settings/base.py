@@ -71,6 +71,9 @@ MIDDLEWARE = [
     # Permissions-Policy on every response.
     "helsefellesskap.middleware.PortalCSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Visitors' public pages from the shared cache, before any session or login work; inside the
+    # security middleware above, so its headers are on cached answers too.
+    "helsefellesskap.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "helsefellesskap.middleware.ChosenLanguageMiddleware",
     # Reads forms with files first, so an upload over the limit is refused before it is read.
@@ -304,6 +307,17 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
         }
     }
+
+# Visitors' public pages from the shared cache, keyed by the version of what they show, so never
+# stale (helsefellesskap/pagecache.py); DJANGO_PUBLIC_CACHE=off turns it off. What browsers and a
+# CDN in front may keep: DJANGO_PUBLIC_MAX_AGE seconds, then serve stale while they revalidate for
+# DJANGO_PUBLIC_STALE_WHILE_REVALIDATE seconds more.
+PUBLIC_PAGE_CACHE = env_bool("DJANGO_PUBLIC_CACHE", True)
+PUBLIC_CACHE_MAX_AGE = int(os.environ.get("DJANGO_PUBLIC_MAX_AGE", "60"))
+PUBLIC_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("DJANGO_PUBLIC_STALE_WHILE_REVALIDATE", "300"))
+# How long a page that does not compare with the clock stays in the shared cache unasked (an
+# entry of an older version is never asked for again; this bounds the memory they take).
+PUBLIC_CACHE_ENTRY_SECONDS = int(os.environ.get("DJANGO_PUBLIC_CACHE_ENTRY_SECONDS", "600"))
 
 # Background tasks (PDFs, e-mail) with Celery. Without Redis they run at once, in-process, so
 # `make run` and the tests need no worker; with it they go to the workers of `make worker`.
