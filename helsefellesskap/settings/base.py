@@ -314,7 +314,7 @@ if REDIS_URL:
 # DJANGO_PUBLIC_STALE_WHILE_REVALIDATE seconds more.
 PUBLIC_PAGE_CACHE = env_bool("DJANGO_PUBLIC_CACHE", True)
 PUBLIC_CACHE_MAX_AGE = int(os.environ.get("DJANGO_PUBLIC_MAX_AGE", "60"))
-PUBLIC_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("DJANGO_PUBLIC_STALE_WHILE_REVALIDATE", "300"))
+PUBLIC_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("DJANGO_PUBLIC_STALE_WHILE_REVALIDATE", "60"))
 # How long a page that does not compare with the clock stays in the shared cache unasked (an
 # entry of an older version is never asked for again; this bounds the memory they take).
 PUBLIC_CACHE_ENTRY_SECONDS = int(os.environ.get("DJANGO_PUBLIC_CACHE_ENTRY_SECONDS", "600"))
