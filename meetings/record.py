@@ -149,7 +149,7 @@ def _corrections(amendments) -> list[Correction]:
 
 
 def case_entry(case: Case, follow_ups=(), note: str = "") -> CaseEntry:
-    """The entry of one case; `case` comes from `with_access(user)` with its record prefetched.
+    """The entry of one case; `case` has its access flags (mark_case_access) and record prefetched.
 
     `note` is the meeting's consensus note (meetings/parties.py), carried by a consensus decision."""
     readable = bool(case.content_visible)
@@ -181,17 +181,21 @@ def _minutes_readable(case: Case) -> bool:
     return bool(getattr(case, "minutes_readable", False))
 
 
-def record_cases(user, **filters):
-    """Cases with access flags and everything an entry shows, prefetched."""
+def record_prefetches() -> tuple:
+    """What an entry shows of a case, for `prefetch_related` (the meeting and case pages add theirs)."""
     return (
-        Case.objects.with_access(user)
-        .select_related("body__partnership", "meeting__body__partnership")
-        .prefetch_related(
-            "sections",
-            Prefetch("reservations", queryset=Reservation.objects.select_related("party", "person")),
-            Prefetch("recusals", queryset=Recusal.objects.select_related("person")),
-            Prefetch("amendments", queryset=Amendment.objects.order_by("at", "pk")),
-        )
+        "sections",
+        Prefetch("reservations", queryset=Reservation.objects.select_related("party", "person")),
+        Prefetch("recusals", queryset=Recusal.objects.select_related("person")),
+        Prefetch("amendments", queryset=Amendment.objects.order_by("at", "pk")),
+    )
+
+
+def record_cases(**filters):
+    """Cases with everything an entry shows, prefetched; access flags come from mark_case_access."""
+    return (
+        Case.objects.select_related("body__partnership", "meeting__body__partnership")
+        .prefetch_related(*record_prefetches())
         .filter(**filters)
     )
 
@@ -264,10 +268,9 @@ def _sections(minutes: Minutes) -> list:
     return sections
 
 
-def protocol_record(user, meeting: Meeting) -> ProtocolRecord:
-    """Everything the protocol shows, filtered for `user`; empty parts when the minutes are not theirs."""
-    visible = permissions.can_view_minutes(user, meeting)
-    minutes = (
+def _minutes_of(meeting: Meeting) -> Minutes | None:
+    """The meeting's minutes with their free sections and corrections."""
+    return (
         Minutes.objects.filter(meeting=meeting)
         .select_related("approved_in_case__body__partnership", "next_meeting__body__partnership")
         .prefetch_related(
@@ -281,7 +284,21 @@ def protocol_record(user, meeting: Meeting) -> ProtocolRecord:
         )
         .first()
     )
-    cases = list(record_cases(user, meeting=meeting).order_by("order", "number", "pk"))
+
+
+def protocol_record(user, meeting: Meeting, cases=None) -> ProtocolRecord:
+    """Everything the protocol shows, filtered for `user`; empty parts when the minutes are not theirs.
+
+    `cases`, when the caller has read them already, are all the meeting's cases in agenda order
+    with `record_prefetches()` (the meeting page reads them once for the agenda and the record);
+    their access flags are set here either way."""
+    visible = permissions.can_view_minutes(user, meeting)
+    minutes = None
+    if visible:  # a reader who may not see the minutes is not given them: none is read
+        minutes = _minutes_of(meeting)
+    if cases is None:
+        cases = list(record_cases(meeting=meeting).order_by("order", "number", "pk"))
+    permissions.mark_case_access(user, cases, minutes_visible={meeting.pk: visible})
     for case in cases:
         case.minutes_readable = visible
     readable = {case.pk for case in cases if case.decision_visible}
@@ -302,15 +319,20 @@ def protocol_record(user, meeting: Meeting) -> ProtocolRecord:
 
 
 def case_record(user, case: Case) -> CaseEntry:
-    """One case's entry for the case page, with the same rules as the protocol."""
-    fresh = record_cases(user, pk=case.pk).get()
-    fresh.minutes_readable = fresh.meeting_id is not None and permissions.can_view_minutes(
-        user, fresh.meeting
-    )
+    """One case's entry, with the same rules as the protocol, from the case as stored now."""
+    return read_case_record(user, record_cases(pk=case.pk).get())
+
+
+def read_case_record(user, case: Case) -> CaseEntry:
+    """The entry of a case just read with `record_prefetches()`, its body and its meeting's body
+    (the case page, which reads them once for the paper and the record)."""
+    minutes_readable = case.meeting_id is not None and permissions.can_view_minutes(user, case.meeting)
+    permissions.mark_case_access(user, [case], minutes_visible={case.meeting_id: minutes_readable})
+    case.minutes_readable = minutes_readable
     follow_ups = (
-        FollowUp.objects.filter(case=fresh).select_related("responsible_person")
-        if fresh.decision_visible
+        FollowUp.objects.filter(case=case).select_related("responsible_person")
+        if case.decision_visible
         else []
     )
-    note = parties.consensus_note(fresh.meeting) if fresh.decision_visible and fresh.meeting_id else ""
-    return case_entry(fresh, list(follow_ups), note)
+    note = parties.consensus_note(case.meeting) if case.decision_visible and case.meeting_id else ""
+    return case_entry(case, list(follow_ups), note)
