@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from . import lifecycle, parties, permissions
@@ -25,6 +25,7 @@ from .models import (
     Amendment,
     Attendance,
     Case,
+    CaseSection,
     FollowUp,
     Meeting,
     Minutes,
@@ -181,23 +182,34 @@ def _minutes_readable(case: Case) -> bool:
     return bool(getattr(case, "minutes_readable", False))
 
 
-def record_prefetches() -> tuple:
-    """What an entry shows of a case, for `prefetch_related` (the meeting and case pages add theirs)."""
+def _paper_prefetches() -> tuple:
+    # Ordered within the case only: the models' own orderings start with "case", which would
+    # join the cases and their meetings again (their ordering) in every prefetch.
+    return (Prefetch("sections", queryset=CaseSection.objects.order_by("order", "pk")),)
+
+
+def _entry_prefetches() -> tuple:
     return (
-        "sections",
-        Prefetch("reservations", queryset=Reservation.objects.select_related("party", "person")),
-        Prefetch("recusals", queryset=Recusal.objects.select_related("person")),
+        Prefetch(
+            "reservations", queryset=Reservation.objects.select_related("party", "person").order_by("pk")
+        ),
+        Prefetch("recusals", queryset=Recusal.objects.select_related("person").order_by("pk")),
         Prefetch("amendments", queryset=Amendment.objects.order_by("at", "pk")),
     )
 
 
+def read_what_is_readable(cases) -> None:
+    """Read the text of the cases whose content the reader may read, and the reservations,
+    recusals and corrections of those whose decision they may read, a query per kind whatever
+    the number of cases. What the reader may not read is not read at all. The cases carry their
+    access flags (mark_case_access); parts already prefetched are not read again."""
+    prefetch_related_objects([case for case in cases if case.content_visible], *_paper_prefetches())
+    prefetch_related_objects([case for case in cases if case.decision_visible], *_entry_prefetches())
+
+
 def record_cases(**filters):
-    """Cases with everything an entry shows, prefetched; access flags come from mark_case_access."""
-    return (
-        Case.objects.select_related("body__partnership", "meeting__body__partnership")
-        .prefetch_related(*record_prefetches())
-        .filter(**filters)
-    )
+    """Cases with what the access checks need; their parts come from read_what_is_readable."""
+    return Case.objects.select_related("body__partnership", "meeting__body__partnership").filter(**filters)
 
 
 def attendance_groups(meeting: Meeting) -> dict:
@@ -290,8 +302,8 @@ def protocol_record(user, meeting: Meeting, cases=None) -> ProtocolRecord:
     """Everything the protocol shows, filtered for `user`; empty parts when the minutes are not theirs.
 
     `cases`, when the caller has read them already, are all the meeting's cases in agenda order
-    with `record_prefetches()` (the meeting page reads them once for the agenda and the record);
-    their access flags are set here either way."""
+    with their bodies (the meeting page reads them once for the agenda and the record); their
+    access flags and readable parts are set here either way."""
     visible = permissions.can_view_minutes(user, meeting)
     minutes = None
     if visible:  # a reader who may not see the minutes is not given them: none is read
@@ -299,6 +311,7 @@ def protocol_record(user, meeting: Meeting, cases=None) -> ProtocolRecord:
     if cases is None:
         cases = list(record_cases(meeting=meeting).order_by("order", "number", "pk"))
     permissions.mark_case_access(user, cases, minutes_visible={meeting.pk: visible})
+    read_what_is_readable(cases)
     for case in cases:
         case.minutes_readable = visible
     readable = {case.pk for case in cases if case.decision_visible}
@@ -324,10 +337,11 @@ def case_record(user, case: Case) -> CaseEntry:
 
 
 def read_case_record(user, case: Case) -> CaseEntry:
-    """The entry of a case just read with `record_prefetches()`, its body and its meeting's body
-    (the case page, which reads them once for the paper and the record)."""
+    """The entry of a case just read with its body and its meeting's body (the case page, which
+    reads it once for the paper and the record); sets its access flags and readable parts."""
     minutes_readable = case.meeting_id is not None and permissions.can_view_minutes(user, case.meeting)
     permissions.mark_case_access(user, [case], minutes_visible={case.meeting_id: minutes_readable})
+    read_what_is_readable([case])
     case.minutes_readable = minutes_readable
     follow_ups = (
         FollowUp.objects.filter(case=case).select_related("responsible_person")

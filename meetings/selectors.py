@@ -13,12 +13,9 @@ from .models import Attachment, Attendance, Case, FollowUp, MailDelivery, MailRe
 
 
 def _case_paper_prefetches():
-    """Everything a rendered case paper (_case_paper.html) and its record entry show."""
-    return (
-        *record.record_prefetches(),
-        "patient_groups",
-        Prefetch("attachments", queryset=Attachment.objects.order_by("order", "pk")),
-    )
+    """What a case paper (_case_paper.html) shows to anyone who may see the case listed; the
+    text and the record's parts follow from record.read_what_is_readable."""
+    return ("patient_groups", Prefetch("attachments", queryset=Attachment.objects.order_by("order", "pk")))
 
 
 def meeting_on(user, *, partnership, body, day: dt.date) -> Meeting:
