@@ -170,12 +170,10 @@ def cache_control() -> dict[str, str]:
     who reloads after a change sees it; a shared cache (a CDN) may keep the page for
     PUBLIC_CACHE_MAX_AGE seconds, and serve it stale while it revalidates (RFC 9213's
     CDN-Cache-Control, which browsers ignore, so stale-while-revalidate never reaches them)."""
-    max_age = settings.PUBLIC_CACHE_MAX_AGE
+    max_age, stale = settings.PUBLIC_CACHE_MAX_AGE, settings.PUBLIC_CACHE_STALE_WHILE_REVALIDATE
     return {
         "Cache-Control": f"public, max-age=0, s-maxage={max_age}",
-        "CDN-Cache-Control": (
-            f"public, max-age={max_age}, stale-while-revalidate={settings.PUBLIC_CACHE_STALE_WHILE_REVALIDATE}"
-        ),
+        "CDN-Cache-Control": f"public, max-age={max_age}, stale-while-revalidate={stale}",
     }
 
 
