@@ -158,6 +158,9 @@ def main():
         "--only", action="append", default=[], help="only the portal targets whose name contains this"
     )
     parser.add_argument("--wrk-only", action="store_true", help="skip queries, search, PDF and memory")
+    parser.add_argument(
+        "--check", action="store_true", help="exit non-zero when any request failed (CI's small run)"
+    )
     parser.add_argument("--markdown", action="store_true", help="print the tables as markdown")
     parser.add_argument("--report", metavar="JSON", help="print the tables of a saved run and stop")
     parser.add_argument("--queries-child", help=argparse.SUPPRESS)
@@ -381,6 +384,33 @@ def main():
     out.write_text(json.dumps(results, indent=1, default=str))
     print(f"\nResults: {out}\n")
     print(report(results, markdown=args.markdown))
+    if args.check:
+        failures = failed(results)
+        if failures:
+            raise SystemExit("bench/web.py --check: " + "; ".join(failures))
+        print("bench/web.py --check: every target answered 200, with no socket error")
+
+
+def failed(results: dict) -> list[str]:
+    """What went wrong in a run (for --check, the small run in CI): errors under wrk, a page
+    that did not answer 200 in-process, search or memory requests that failed."""
+    failures = []
+    for name, rounds in results.get("wrk", {}).items():
+        for run in rounds:
+            if not run:
+                failures.append(f"{name}: wrk gave no result")
+            elif run["socket_errors"] or run["non_2xx"]:
+                failures.append(f"{name}: {run['socket_errors']} socket errors, {run['non_2xx']} not 2xx")
+    for name, found in results.get("queries", {}).items():
+        if found.get("status") != 200:
+            failures.append(f"{name}: status {found.get('status')} in-process")
+    search = results.get("search") or {}
+    if search and search.get("statuses") != ["200"]:
+        failures.append(f"search: statuses {search.get('statuses')}")
+    memory_run = results.get("memory") or {}
+    if memory_run.get("errors"):
+        failures.append(f"memory series: {memory_run['errors']} errors")
+    return failures
 
 
 def settle(portal: Portal, timeout=120):
