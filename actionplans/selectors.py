@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch
 
+from governance.models import Body
 from meetings.models import Case
 
 from .models import ActionPlan, FocusArea, Measure, ProgressReport
@@ -12,21 +13,18 @@ def plan_with_structure(user, *, partnership, slug) -> ActionPlan:
 
     Raises ActionPlan.DoesNotExist when there is no such plan the user may see.
     """
+    # Only what the page shows (its goals through the measures), a query per kind whatever the
+    # number of measures; the status PDF (actionplans/pdf.py) reads its own.
     visible_cases = Case.objects.visible_to(user).select_related("body__partnership", "meeting")
     measures = Measure.objects.select_related("goal").prefetch_related(
-        "responsible_bodies__partnership",
-        "responsible_organisations",
-        "patient_groups",
+        Prefetch("responsible_bodies", queryset=Body.objects.select_related("partnership")),
         Prefetch("cases", queryset=visible_cases.order_by("meeting__start")),
-        Prefetch(
-            "progress_reports",
-            queryset=ProgressReport.objects.select_related("case__body__partnership", "reported_by"),
-        ),
+        "progress_reports",
     )
     return (
         ActionPlan.objects.visible_to(user)
         .select_related("partnership", "adopted_by__body__partnership", "adopted_by__meeting__body")
-        .prefetch_related("patient_groups", "focus_areas__goals", Prefetch("focus_areas__measures", measures))
+        .prefetch_related("patient_groups", Prefetch("focus_areas__measures", measures))
         .get(partnership__slug=partnership, slug=slug)
     )
 

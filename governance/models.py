@@ -312,6 +312,12 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.person} – {self.get_role_display()}, {self.body.short_name}"
 
+    def in_force_on(self, day) -> bool:
+        """Whether the seat is held on `day`: querysets.current_q for a membership already read."""
+        return (self.start_date is None or self.start_date <= day) and (
+            self.end_date is None or self.end_date >= day
+        )
+
 
 class PatientGroup(models.Model):
     """One of the priority patient groups, used as a tag on cases and measures."""

@@ -27,7 +27,7 @@ from governance.models import Body, Partnership
 from governance.templatetags.portal import meeting_date
 
 from .models import Amendment, Meeting
-from .record import protocol_record
+from .record import protocol_records
 
 VISITOR = AnonymousUser()
 UID_DOMAIN = "helsefellesskap"
@@ -159,6 +159,11 @@ def body_calendar(request, partnership, body):
     )
 
 
+def _latest(amendments):
+    """The time of the latest of `amendments`, as a subquery."""
+    return Subquery(amendments.order_by("-at").values("at")[:1])
+
+
 class MinutesFeed(Feed):
     """Atom feed of published minutes and the decisions in them."""
 
@@ -180,13 +185,23 @@ class MinutesFeed(Feed):
         }
 
     def items(self, obj):
-        return (
+        """The latest minutes, each with the visitor's record and its latest correction, read
+        for all of them at once: a feed's queries do not grow with its items. Kept on the
+        meetings read for this request, never on the feed, which serves every request."""
+        meetings = list(
             Meeting.objects.with_minutes_published()
             # A meeting marked published whose minutes row is missing has nothing to show.
             .filter(body__partnership=obj, minutes__isnull=False)
             .select_related("body__partnership", "minutes")
+            .annotate(
+                minutes_amended_at=_latest(Amendment.objects.filter(minutes=OuterRef("minutes"))),
+                case_amended_at=_latest(Amendment.objects.filter(case__meeting=OuterRef("pk"))),
+            )
             .order_by("-start")[:MINUTES_FEED_ITEMS]
         )
+        for meeting, record in zip(meetings, protocol_records(VISITOR, meetings), strict=True):
+            meeting.feed_record = record
+        return meetings
 
     def item_title(self, item):
         return _("Minutes: %(body)s %(date)s") % {
@@ -201,7 +216,7 @@ class MinutesFeed(Feed):
         as XML by the feed writer), so a decision that contains markup is shown as text by a
         feed reader, never run as markup.
         """
-        record = protocol_record(VISITOR, item)
+        record = item.feed_record
         blocks = []
         for entry in record.entries:
             if not entry.decision:
@@ -229,8 +244,4 @@ class MinutesFeed(Feed):
 
     def item_updateddate(self, item):
         """A correction after publication makes the entry new again."""
-        latest = item.minutes.amendments.order_by("-at").values_list("at", flat=True).first()
-        case_latest = (
-            Amendment.objects.filter(case__meeting=item).order_by("-at").values_list("at", flat=True).first()
-        )
-        return max(filter(None, [item.minutes.published_at, latest, case_latest]))
+        return max(filter(None, [item.minutes.published_at, item.minutes_amended_at, item.case_amended_at]))

@@ -29,12 +29,16 @@ value"): `missing_parties` is then empty and the check reports `recorded=False`.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from governance.models import Body, Membership, Organisation
+from governance.querysets import current_q
 
 from .models import Attendance, Meeting
 
@@ -104,12 +108,43 @@ def parties_check(meeting: Meeting, attendances=None) -> PartiesCheck:
     """The body's parties on the meeting's day and whether each is present (two queries; one
     when the caller passes the meeting's `attendances`, read with their people and
     `on_behalf_of__parent__parent`)."""
-    memberships = list(
-        Membership.objects.current(on=_meeting_day(meeting))
-        .filter(body_id=meeting.body_id, role__in=SPEAKING_ROLES, on_behalf_of__isnull=False)
-        .select_related("on_behalf_of__parent__parent")
-        .order_by("on_behalf_of__kind", "on_behalf_of__name")
+    given = None if attendances is None else {meeting.pk: attendances}
+    return parties_checks([meeting], given)[meeting.pk]
+
+
+def parties_checks(meetings, attendances: dict | None = None) -> dict[int, PartiesCheck]:
+    """parties_check for each of `meetings` by pk, in two queries whatever their number (one
+    when `attendances` maps each meeting's pk to its attendances, read as parties_check says)."""
+    meetings = list(meetings)
+    if not meetings:
+        return {}
+    days = {meeting.pk: _meeting_day(meeting) for meeting in meetings}
+    in_force = reduce(
+        operator.or_, (Q(body_id=meeting.body_id) & current_q(on=days[meeting.pk]) for meeting in meetings)
     )
+    memberships = list(
+        Membership.objects.filter(in_force, role__in=SPEAKING_ROLES, on_behalf_of__isnull=False)
+        .select_related("on_behalf_of__parent__parent")
+        .order_by("on_behalf_of__kind", "on_behalf_of__name", "pk")
+    )
+    if attendances is None:
+        attendances = {meeting.pk: [] for meeting in meetings}
+        rows = Attendance.objects.filter(meeting__in=meetings).select_related(
+            "person", "on_behalf_of__parent__parent"
+        )
+        for attendance in rows:
+            attendances[attendance.meeting_id].append(attendance)
+    return {
+        meeting.pk: _check(
+            meeting,
+            [m for m in memberships if m.body_id == meeting.body_id and m.in_force_on(days[meeting.pk])],
+            attendances.get(meeting.pk, []),
+        )
+        for meeting in meetings
+    }
+
+
+def _check(meeting: Meeting, memberships: list, attendances: list) -> PartiesCheck:
     parties: dict[str, Party] = {}
     seats: dict[int, set[str]] = {}  # person → keys of the parties they speak for
     for membership in memberships:
@@ -117,12 +152,6 @@ def parties_check(meeting: Meeting, attendances=None) -> PartiesCheck:
         seats.setdefault(membership.person_id, set()).add(key)
         if membership.role in PARTY_ROLES and key not in parties:
             parties[key] = Party(key=key, name=name, kind=kind)
-    if attendances is None:
-        attendances = list(
-            Attendance.objects.filter(meeting=meeting).select_related(
-                "person", "on_behalf_of__parent__parent"
-            )
-        )
     for attendance in attendances:
         if attendance.status != Attendance.Status.PRESENT:
             continue

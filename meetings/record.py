@@ -221,13 +221,30 @@ def record_cases(**filters):
     return Case.objects.select_related("body__partnership", "meeting__body__partnership").filter(**filters)
 
 
+def _by_meeting(meetings, rows) -> dict:
+    """{meeting pk: its rows, in the rows' order} for every one of `meetings`."""
+    grouped = {meeting.pk: [] for meeting in meetings}
+    for row in rows:
+        grouped[row.meeting_id].append(row)
+    return grouped
+
+
+def _in_order_by_meeting(queryset, meetings: list) -> dict:
+    """The rows of `queryset` (a model with `meeting` and `order`) of each of `meetings`, in
+    their order, in one query; none when there are no meetings."""
+    if not meetings:
+        return {}
+    return _by_meeting(meetings, queryset.filter(meeting__in=meetings).order_by("order", "pk"))
+
+
+def _attendances_of(meetings: list) -> dict:
+    """Each meeting's attendance in order, with what the groups and the parties check show."""
+    related = ("person", "on_behalf_of__parent__parent", "substitute_for")
+    return _in_order_by_meeting(Attendance.objects.select_related(*related), meetings)
+
+
 def _attendances(meeting: Meeting) -> list:
-    """The meeting's attendance in order, with what the groups and the parties check show."""
-    return list(
-        meeting.attendances.select_related(
-            "person", "on_behalf_of__parent__parent", "substitute_for"
-        ).order_by("order", "pk")
-    )
+    return _attendances_of([meeting])[meeting.pk]
 
 
 def attendance_groups(meeting: Meeting, rows=None) -> dict:
@@ -279,22 +296,23 @@ def next_meeting_of(meeting: Meeting, minutes: Minutes | None) -> NextMeeting:
     return NextMeeting(meeting=following)
 
 
-def _follow_ups(meeting: Meeting, readable: set) -> list:
-    rows = (
-        FollowUp.objects.filter(meeting=meeting)
-        .select_related("responsible_person", "case__body__partnership", "closed_by_case__body__partnership")
-        .order_by("order", "pk")
-    )
-    return [f for f in rows if f.case_id is None or f.case_id in readable]
+def _follow_ups(meetings: list, readable: set) -> dict:
+    """Each meeting's follow-up points in order, those of cases the reader may not read left out."""
+    related = ("responsible_person", "case__body__partnership", "closed_by_case__body__partnership")
+    rows = _in_order_by_meeting(FollowUp.objects.select_related(*related), meetings)
+    return {
+        pk: [f for f in points if f.case_id is None or f.case_id in readable] for pk, points in rows.items()
+    }
 
 
-def _consensus_note(meeting: Meeting | None, readable: list, attendances=None) -> str:
-    """The meeting's consensus note (meetings/parties.py), asked when the reader may read a
-    decision of the meeting and its body decides by consensus, whatever the decisions are, so a
-    page's queries do not depend on its cases (one query with the `attendances`, else two)."""
-    if meeting is None or not readable or not parties.decides_by_consensus(meeting.body):
-        return ""
-    return parties.consensus_note(meeting, parties.parties_check(meeting, attendances).missing)
+def _consensus_notes(meetings: list, deciding: set, attendances: dict | None = None) -> dict:
+    """{meeting pk: its consensus note (meetings/parties.py)}, asked for the meetings whose
+    decisions the reader may read some of (`deciding`) when their body decides by consensus,
+    whatever the decisions are, so a page's queries do not depend on its cases (one query with
+    the `attendances` by meeting, else two, whatever the number of meetings)."""
+    asked = [m for m in meetings if m.pk in deciding and parties.decides_by_consensus(m.body)]
+    checks = parties.parties_checks(asked, attendances)
+    return {m.pk: parties.consensus_note(m, checks[m.pk].missing) for m in asked}
 
 
 def _with_corrections(sections: list, by_section: dict) -> list:
@@ -304,41 +322,50 @@ def _with_corrections(sections: list, by_section: dict) -> list:
     return sections
 
 
-def _amendments(minutes: Minutes | None, cases) -> tuple[dict, dict, list]:
-    """(by case pk, by section pk, the minutes' own): the corrections of the cases whose decision
-    the reader may read, of the minutes' free sections and of the minutes themselves, oldest
+def _amendments(minutes: list, cases) -> tuple[dict, dict, dict]:
+    """(by case pk, by section pk, by minutes pk): the corrections of the cases whose decision
+    the reader may read, of the `minutes`' free sections and of those minutes themselves, oldest
     first, in one query."""
     decided = {case.pk for case in cases if case.decision_visible}
     parts = [Q(case_id__in=decided)] if decided else []
-    if minutes is not None:
-        parts += [Q(minutes=minutes, section=None), Q(section__minutes=minutes)]
-    by_case, by_section, own = {}, {}, []
+    if minutes:
+        parts += [Q(minutes__in=minutes, section=None), Q(section__minutes__in=minutes)]
+    by_case, by_section, own = {}, {}, {}
     if not parts:
         return by_case, by_section, own
+    ids = {m.pk for m in minutes}
     for amendment in Amendment.objects.filter(reduce(operator.or_, parts)).order_by("at", "pk"):
         if amendment.case_id in decided:
             by_case.setdefault(amendment.case_id, []).append(amendment)
         if amendment.section_id is not None:
             by_section.setdefault(amendment.section_id, []).append(amendment)
-        elif minutes is not None and amendment.minutes_id == minutes.pk:
-            own.append(amendment)
+        elif amendment.minutes_id in ids:
+            own.setdefault(amendment.minutes_id, []).append(amendment)
     return by_case, by_section, own
 
 
 MINUTES_RELATED = ("approved_in_case__body__partnership", "next_meeting__body__partnership")
 
 
-def _minutes_of(meeting: Meeting) -> tuple[Minutes | None, list]:
-    """(minutes, free sections in order): one query when the minutes have sections (each carries
-    its minutes), a second for minutes without any. Their corrections come from _amendments."""
-    sections = list(
-        MinutesSection.objects.filter(minutes__meeting=meeting)
+def _minutes_of(meetings: list) -> dict:
+    """{meeting pk: (minutes, free sections in order)} for the meetings that have minutes: one
+    query when all have sections (each carries its minutes), a second for minutes without any.
+    Their corrections come from _amendments."""
+    if not meetings:
+        return {}
+    sections = (
+        MinutesSection.objects.filter(minutes__meeting__in=meetings)
         .select_related(*(f"minutes__{path}" for path in MINUTES_RELATED))
         .order_by("order", "pk")
     )
-    if sections:
-        return sections[0].minutes, sections
-    return Minutes.objects.filter(meeting=meeting).select_related(*MINUTES_RELATED).first(), []
+    found = {}
+    for section in sections:
+        found.setdefault(section.minutes.meeting_id, (section.minutes, []))[1].append(section)
+    without = [meeting for meeting in meetings if meeting.pk not in found]
+    if without:
+        for minutes in Minutes.objects.filter(meeting__in=without).select_related(*MINUTES_RELATED):
+            found[minutes.meeting_id] = (minutes, [])
+    return found
 
 
 def protocol_record(user, meeting: Meeting, cases=None) -> ProtocolRecord:
@@ -347,32 +374,57 @@ def protocol_record(user, meeting: Meeting, cases=None) -> ProtocolRecord:
     `cases`, when the caller has read them already, are all the meeting's cases in agenda order
     with their bodies (the meeting page reads them once for the agenda and the record); their
     access flags and readable parts are set here either way."""
-    visible = permissions.can_view_minutes(user, meeting)
-    minutes, sections = None, []
-    if visible:  # a reader who may not see the minutes is not given them: none is read
-        minutes, sections = _minutes_of(meeting)
+    return protocol_records(user, [meeting], None if cases is None else {meeting.pk: cases})[0]
+
+
+def protocol_records(user, meetings, cases: dict | None = None) -> list[ProtocolRecord]:
+    """protocol_record for each of `meetings`, in order, in a number of queries that does not
+    depend on how many meetings there are (the Atom feed of minutes). `cases` maps each meeting's
+    pk to its cases, as protocol_record says, when the caller has read them."""
+    meetings = list(meetings)
+    visible = {meeting.pk: permissions.can_view_minutes(user, meeting) for meeting in meetings}
+    # A reader who may not see the minutes is not given them: none is read.
+    shown = [meeting for meeting in meetings if visible[meeting.pk]]
+    minutes_of = _minutes_of(shown)
     if cases is None:
-        cases = list(record_cases(meeting=meeting).order_by("order", "number", "pk"))
-    permissions.mark_case_access(user, cases, minutes_visible={meeting.pk: visible})
-    read_what_is_readable(cases)
-    for case in cases:
-        case.minutes_readable = visible
-    readable = {case.pk for case in cases if case.decision_visible}
-    follow_ups = _follow_ups(meeting, readable) if visible else []
-    attendances = _attendances(meeting) if visible else None
-    note = _consensus_note(meeting, [case for case in cases if case.decision_visible], attendances)
-    by_case, by_section, own = _amendments(minutes, cases)
-    return ProtocolRecord(
-        meeting=meeting,
-        minutes=minutes if visible else None,
-        visible=visible,
-        attendance=attendance_groups(meeting, attendances) if visible else {},
-        entries=[case_entry(case, follow_ups, note, by_case.get(case.pk, ())) for case in cases],
-        follow_ups=follow_ups,
-        sections=_with_corrections(sections, by_section),
-        read_next_meeting=partial(next_meeting_of, meeting, minutes) if visible else NextMeeting,
-        corrections=_corrections(own) if minutes else [],
+        rows = record_cases(meeting__in=meetings).order_by("order", "number", "pk") if meetings else []
+        cases = _by_meeting(meetings, rows)
+    every_case = [case for meeting in meetings for case in cases[meeting.pk]]
+    permissions.mark_case_access(user, every_case, minutes_visible=visible)
+    read_what_is_readable(every_case)
+    for case in every_case:
+        case.minutes_readable = visible[case.meeting_id]
+    readable = {case.pk for case in every_case if case.decision_visible}
+    follow_ups = _follow_ups(shown, readable)
+    attendances = _attendances_of(shown)
+    notes = _consensus_notes(
+        meetings, {case.meeting_id for case in every_case if case.decision_visible}, attendances
     )
+    all_minutes = [minutes for minutes, _sections in minutes_of.values()]
+    by_case, by_section, own = _amendments(all_minutes, every_case)
+    records = []
+    for meeting in meetings:
+        minutes, sections = minutes_of.get(meeting.pk, (None, []))
+        shown_here = visible[meeting.pk]
+        note = notes.get(meeting.pk, "")
+        meeting_follow_ups = follow_ups.get(meeting.pk, [])
+        records.append(
+            ProtocolRecord(
+                meeting=meeting,
+                minutes=minutes,
+                visible=shown_here,
+                attendance=attendance_groups(meeting, attendances[meeting.pk]) if shown_here else {},
+                entries=[
+                    case_entry(case, meeting_follow_ups, note, by_case.get(case.pk, ()))
+                    for case in cases[meeting.pk]
+                ],
+                follow_ups=meeting_follow_ups,
+                sections=_with_corrections(sections, by_section),
+                read_next_meeting=(partial(next_meeting_of, meeting, minutes) if shown_here else NextMeeting),
+                corrections=_corrections(own.get(minutes.pk, ())) if minutes else [],
+            )
+        )
+    return records
 
 
 def case_record(user, case: Case) -> CaseEntry:
@@ -392,6 +444,7 @@ def read_case_record(user, case: Case) -> CaseEntry:
         if case.decision_visible
         else []
     )
-    note = _consensus_note(case.meeting, [case] if case.decision_visible else [])
-    by_case, _, _ = _amendments(None, [case])
+    meetings = [case.meeting] if case.decision_visible else []
+    note = _consensus_notes(meetings, {case.meeting_id}).get(case.meeting_id, "")
+    by_case, _, _ = _amendments([], [case])
     return case_entry(case, list(follow_ups), note, by_case.get(case.pk, ()))

@@ -7,14 +7,20 @@ case page to one that does not grow with the chain of earlier handlings.
 
 import datetime as dt
 
+import feedparser
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from governance.models import Body
-from meetings.models import Case, Meeting
+from actionplans.models import ActionPlan
+from governance.models import Body, Person
+from meetings.feeds import MINUTES_FEED_ITEMS
+from meetings.models import Amendment, Attendance, Case, FollowUp, Meeting, Reservation
+from tests.actionplans import factories as af
 from tests.conftest import DEMO_PERSONAS, demo_client
+from tests.meetings import factories as mf
 from tests.portal.test_pages import urls
 
 MOST_QUERIES = 15
@@ -92,7 +98,8 @@ def test_body_page_queries_do_not_grow_with_its_meetings(demo_data, persona):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["visitor", "member"])
-def test_case_page_queries_do_not_grow_with_earlier_handlings(demo_data, persona):
+def test_case_page_queries_do_not_grow_with_earlier_handlings(demo_data, persona, settings):
+    settings.PUBLIC_PAGE_CACHE = False  # the page's own queries, not the cache's
     case = Case.objects.get(body__slug="fsu-bu", year=2023, number=8)
     url = case.get_absolute_url()
     client = demo_client(persona)
@@ -117,4 +124,78 @@ def test_case_page_queries_do_not_grow_with_earlier_handlings(demo_data, persona
     assert page.count("/saker/2018/") == 5  # the whole chain is shown
     client = demo_client(persona)
     client.get("/")
+    assert _queries(client, url) == before
+
+
+def _minutes_with_everything(body, start, number):
+    """A meeting with published minutes and all a feed item reads: a consensus decision with a
+    reservation and a correction, an exempt case with its public decision, a corrected free
+    section, a corrected record, attendance and a follow-up point."""
+    meeting = mf.meeting(body, status=Meeting.Status.MINUTES_PUBLISHED, start=start)
+    minutes = mf.minutes(meeting, published=True, text=f"Referat {number}")
+    decided = mf.case(
+        meeting, number=number, year=start.year, decision=f"Vedtak {number}", outcome=Case.Outcome.CONSENSUS
+    )
+    exempt = mf.case(
+        meeting, number=number + 100, year=start.year, exempt=True, decision=f"Unntatt vedtak {number}"
+    )
+    exempt.public_decision = f"Offentlig vedtak {number}"
+    exempt.save()
+    Reservation.objects.create(case=decided, text=f"Protokolltilførsel {number}")
+    Attendance.objects.create(meeting=meeting, person=Person.objects.first())
+    FollowUp.objects.create(meeting=meeting, case=decided, what=f"Oppfølging {number}")
+    Amendment.objects.create(case=decided, field="decision", reason=f"Skrivefeil {number}")
+    Amendment.objects.create(case=exempt, field="decision", reason=f"Unntatt rettet {number}")
+    section = minutes.sections.get()
+    Amendment.objects.create(minutes=minutes, section=section, field="text", reason=f"Avsnitt {number}")
+    Amendment.objects.create(minutes=minutes, field="approved_at", reason=f"Godkjent {number}")
+
+
+@pytest.mark.django_db
+def test_minutes_feed_queries_do_not_grow_with_its_items(demo_data, settings):
+    """The Atom feed reads the records of its items together: the same queries for 2 items as
+    for 20, within the bound (the feed's own, not the cache's)."""
+    settings.PUBLIC_PAGE_CACHE = False
+    body = Body.objects.get(slug="fsu-bu")
+    url = f"/{body.partnership.slug}/referater.atom"
+    Meeting.objects.filter(body__partnership=body.partnership).exclude(minutes=None).update(
+        status=Meeting.Status.HELD
+    )
+    start = timezone.make_aware(dt.datetime(2020, 1, 9, 12))
+    for number in (1, 2):
+        _minutes_with_everything(body, start + dt.timedelta(days=30 * number), number)
+    two = _queries(Client(), url)
+    feed = feedparser.parse(Client().get(url).content)
+    assert len(feed.entries) == 2
+    assert "Skrivefeil 2" in feed.entries[0].summary and "Offentlig vedtak 2" in feed.entries[0].summary
+    assert "Unntatt rettet" not in feed.entries[0].summary and "Unntatt vedtak" not in feed.entries[0].summary
+    for number in range(3, 25):
+        _minutes_with_everything(body, start + dt.timedelta(days=30 * number), number)
+    twenty = _queries(Client(), url)
+    assert len(feedparser.parse(Client().get(url).content).entries) == MINUTES_FEED_ITEMS
+    assert two == twenty <= MOST_QUERIES
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["visitor", "member"])
+def test_action_plan_page_queries_do_not_grow_with_its_measures(demo_data, persona, settings):
+    """A new focus area with goals, measures, responsible bodies, linked cases and progress
+    reports adds no query to the plan's page (the page's own, not the cache's)."""
+    settings.PUBLIC_PAGE_CACHE = False
+    plan = ActionPlan.objects.get(partnership__slug="troms-ofoten", slug="handlingsplan-2023")
+    url = f"/troms-ofoten/handlingsplaner/{plan.slug}/"
+    client = demo_client(persona)
+    client.get("/")
+    before = _queries(client, url)
+    assert before <= MOST_QUERIES
+    area = af.focus_area(plan, number="9.1")
+    bodies = list(Body.objects.filter(partnership=plan.partnership)[:3])
+    cases = list(Case.objects.filter(body__partnership=plan.partnership, exempt=False)[:3])
+    for number in range(12):
+        goal = af.goal(area, text=f"Nytt mål {number}")
+        measure = af.measure(area, goal=goal, order=number + 1, letter="", bodies=bodies, cases=cases)
+        af.progress_report(measure, case=cases[0], text=f"Fremdrift {number}")
+    client = demo_client(persona)
+    client.get("/")
+    assert "Fremdrift 11" in client.get(url).content.decode()
     assert _queries(client, url) == before
