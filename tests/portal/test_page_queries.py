@@ -98,8 +98,7 @@ def test_body_page_queries_do_not_grow_with_its_meetings(demo_data, persona):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["visitor", "member"])
-def test_case_page_queries_do_not_grow_with_earlier_handlings(demo_data, persona, settings):
-    settings.PUBLIC_PAGE_CACHE = False  # the page's own queries, not the cache's
+def test_case_page_queries_do_not_grow_with_earlier_handlings(demo_data, persona):
     case = Case.objects.get(body__slug="fsu-bu", year=2023, number=8)
     url = case.get_absolute_url()
     client = demo_client(persona)
@@ -152,10 +151,9 @@ def _minutes_with_everything(body, start, number):
 
 
 @pytest.mark.django_db
-def test_minutes_feed_queries_do_not_grow_with_its_items(demo_data, settings):
+def test_minutes_feed_queries_do_not_grow_with_its_items(demo_data):
     """The Atom feed reads the records of its items together: the same queries for 2 items as
     for 20, within the bound (the feed's own, not the cache's)."""
-    settings.PUBLIC_PAGE_CACHE = False
     body = Body.objects.get(slug="fsu-bu")
     url = f"/{body.partnership.slug}/referater.atom"
     Meeting.objects.filter(body__partnership=body.partnership).exclude(minutes=None).update(
@@ -178,10 +176,9 @@ def test_minutes_feed_queries_do_not_grow_with_its_items(demo_data, settings):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["visitor", "member"])
-def test_action_plan_page_queries_do_not_grow_with_its_measures(demo_data, persona, settings):
+def test_action_plan_page_queries_do_not_grow_with_its_measures(demo_data, persona):
     """A new focus area with goals, measures, responsible bodies, linked cases and progress
     reports adds no query to the plan's page (the page's own, not the cache's)."""
-    settings.PUBLIC_PAGE_CACHE = False
     plan = ActionPlan.objects.get(partnership__slug="troms-ofoten", slug="handlingsplan-2023")
     url = f"/troms-ofoten/handlingsplaner/{plan.slug}/"
     client = demo_client(persona)
