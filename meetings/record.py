@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, partial, reduce
 
 from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import lifecycle, parties, permissions
@@ -49,7 +50,9 @@ class Correction:
     field: str
 
     def __str__(self):
-        return _("Corrected %(date)s: %(reason)s") % {"date": f"{self.at:%d.%m.%Y}", "reason": self.reason}
+        # The day in Norway: a correction made at 00.30 Oslo time is 23.30 the day before in UTC.
+        day = timezone.localtime(self.at) if timezone.is_aware(self.at) else self.at
+        return _("Corrected %(date)s: %(reason)s") % {"date": f"{day:%d.%m.%Y}", "reason": self.reason}
 
 
 @dataclass

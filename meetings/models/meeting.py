@@ -62,7 +62,7 @@ class Meeting(models.Model):
 
     def __str__(self):
         label = self.title or self.body.name
-        return f"{label} {self.start:%d.%m.%Y}"
+        return f"{label} {timezone.localtime(self.start):%d.%m.%Y}"
 
     def get_absolute_url(self):
         day = timezone.localtime(self.start).date().isoformat()
