@@ -39,6 +39,8 @@ from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from governance.permissions import viewer_for
+
 from . import permissions
 from .models import Attachment, Case, CaseSearchDocument, CaseSection, Minutes, MinutesSection
 
@@ -381,7 +383,7 @@ def _matches(kind, user, terms):
 
 
 def _postgres_page(user, query, page, partnership) -> SearchPage:
-    """The ranked keys of each kind up to this page and their totals, then this page's rows."""
+    """The newest matches of each kind, ranked, and their totals; then this page's rows."""
     from django.contrib.postgres.search import SearchHeadline
 
     terms = search_query(query)
@@ -389,9 +391,12 @@ def _postgres_page(user, query, page, partnership) -> SearchPage:
     ranked, total = [], 0
     with index_scans():
         for kind, (_rows, path, date) in sources.items():
-            keys = _ranked_keys(kind, user, terms, path, date, partnership, page)
-            total += keys[0][3] if keys else 0
-            ranked += [(rank, sort_date, kind, pk) for rank, sort_date, pk, _total in keys]
+            if kind == "case":
+                newest = _newest_cases(user, terms, partnership)
+            else:
+                newest = _newest(_matches(kind, user, terms), path, date, partnership)
+            total += len(newest)
+            ranked += [(rank, sort_date, kind, pk) for pk, rank, sort_date in newest]
     ranked.sort(key=lambda key: (-key[0], -_timestamp(key[1])))
     shown = ranked[(page - 1) * PER_PAGE : page * PER_PAGE]
     headline = SearchHeadline(
@@ -407,30 +412,60 @@ def _postgres_page(user, query, page, partnership) -> SearchPage:
     return SearchPage(hits, total, page)
 
 
-def _ranked_keys(kind, user, terms, path, date, partnership, page) -> list[tuple]:
-    """(rank, date, pk, candidates) of the best `page` pages of one kind: bounded work.
+def _newest(matches, path, date, partnership) -> list[tuple]:
+    """(pk, rank, date) of the newest CANDIDATES matches: bounded work.
 
     A search shows at most MAX_PAGES pages, so it ranks at most that many hits plus one (the
     one tells there are more): the newest matches, taken through the indexes, ranked by their
     titles. A rare word is found through the GIN index and sorted; a common one by walking the
     newest rows until enough match, so neither reads every match.
     """
-    matches = _matches(kind, user, terms)
     if partnership is not None:
         matches = matches.filter(**{path: partnership})
-    newest = (
+    return list(
         matches.annotate(sort_date=F(date), key=F("pk"))
         .order_by(F("sort_date").desc(nulls_last=True), "-pk")
         .values_list("key", "rank", "sort_date")[:CANDIDATES]
     )
-    sql, params = newest.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT rank, sort_date, key, COUNT(*) OVER () FROM (" + sql + ") AS newest"  # noqa: S608
-            " ORDER BY rank DESC, sort_date DESC NULLS LAST, key DESC LIMIT %s",
-            [*params, page * PER_PAGE],
-        )
-        return cursor.fetchall()
+
+
+_CASE_PATHS = ("body__partnership", "meeting__start")  # a case's partnership and date
+
+
+def _newest_cases(user, terms, partnership) -> list[tuple]:
+    """(pk, rank, date) of the newest CANDIDATES cases whose text this reader may read matches.
+
+    Where the reader stands no higher than a visitor (every body for a visitor, all but their
+    own for a member), the stored rows flagged `public` are exactly what they read: one query
+    on those rows alone, walking newest first. In the bodies and partnerships where they stand
+    higher, the querysets pick each case's level (`matching_cases`), a query bounded by those
+    bodies. A superuser reads everything at their own level, the second way.
+    """
+    from django.contrib.postgres.search import SearchRank
+
+    viewer = viewer_for(user)
+    if viewer.is_superuser:
+        return _newest(matching_cases(_cases(user), terms), *_CASE_PATHS, partnership)
+    bodies = viewer.member_bodies | viewer.leading_bodies | viewer.referent_bodies
+    partnerships = viewer.secretariat_partnerships
+    documents = CaseSearchDocument.objects.filter(public=True, vector=terms)
+    if bodies:
+        documents = documents.exclude(body_id__in=bodies)
+    if partnerships:
+        documents = documents.exclude(body__partnership_id__in=partnerships)
+    if partnership is not None:
+        documents = documents.filter(body__partnership=partnership)
+    newest = list(
+        documents.annotate(rank=SearchRank(F("head"), terms))
+        .order_by("-start", "-case_id")
+        .values_list("case_id", "rank", "start")[:CANDIDATES]
+    )
+    if not (bodies or partnerships):
+        return newest
+    own = _cases(user).filter(Q(body_id__in=bodies) | Q(body__partnership_id__in=partnerships))
+    newest += _newest(matching_cases(own, terms), *_CASE_PATHS, partnership)
+    newest.sort(key=lambda row: (row[2] is not None, _timestamp(row[2]), row[0]), reverse=True)
+    return newest[:CANDIDATES]
 
 
 def _fallback_page(sources, query, page) -> SearchPage:
