@@ -394,7 +394,7 @@ def _postgres_page(user, query, page, partnership) -> SearchPage:
             if kind == "case":
                 newest = _newest_cases(user, terms, partnership)
             else:
-                newest = _newest(_matches(kind, user, terms), path, date, partnership)
+                newest = list(_newest(_matches(kind, user, terms), path, date, partnership))
             total += len(newest)
             ranked += [(rank, sort_date, kind, pk) for pk, rank, sort_date in newest]
     ranked.sort(key=lambda key: (-key[0], -_timestamp(key[1])))
@@ -422,7 +422,7 @@ def _newest(matches, path, date, partnership) -> list[tuple]:
     """
     if partnership is not None:
         matches = matches.filter(**{path: partnership})
-    return list(
+    return (
         matches.annotate(sort_date=F(date), key=F("pk"))
         .order_by(F("sort_date").desc(nulls_last=True), "-pk")
         .values_list("key", "rank", "sort_date")[:CANDIDATES]
@@ -445,7 +445,7 @@ def _newest_cases(user, terms, partnership) -> list[tuple]:
 
     viewer = viewer_for(user)
     if viewer.is_superuser:
-        return _newest(matching_cases(_cases(user), terms), *_CASE_PATHS, partnership)
+        return list(_newest(matching_cases(_cases(user), terms), *_CASE_PATHS, partnership))
     bodies = viewer.member_bodies | viewer.leading_bodies | viewer.referent_bodies
     partnerships = viewer.secretariat_partnerships
     documents = CaseSearchDocument.objects.filter(public=True, vector=terms)
@@ -455,15 +455,16 @@ def _newest_cases(user, terms, partnership) -> list[tuple]:
         documents = documents.exclude(body__partnership_id__in=partnerships)
     if partnership is not None:
         documents = documents.filter(body__partnership=partnership)
-    newest = list(
+    newest = (
         documents.annotate(rank=SearchRank(F("head"), terms))
         .order_by("-start", "-case_id")
         .values_list("case_id", "rank", "start")[:CANDIDATES]
     )
     if not (bodies or partnerships):
-        return newest
+        return list(newest)
     own = _cases(user).filter(Q(body_id__in=bodies) | Q(body__partnership_id__in=partnerships))
-    newest += _newest(matching_cases(own, terms), *_CASE_PATHS, partnership)
+    # One query: both bounded parts, each walking newest first (UNION ALL of the two).
+    newest = list(newest.union(_newest(matching_cases(own, terms), *_CASE_PATHS, partnership), all=True))
     newest.sort(key=lambda row: (row[2] is not None, _timestamp(row[2]), row[0]), reverse=True)
     return newest[:CANDIDATES]
 

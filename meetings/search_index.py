@@ -35,11 +35,11 @@ WITH source AS MATERIALIZED (
     FROM meetings_case c
     {where}
 )
-INSERT INTO meetings_casesearchdocument (case_id, body_id, level, vector, head)
-SELECT id, body_id, 'paper', paper, title FROM source
-UNION ALL SELECT id, body_id, 'full', paper || decided, title FROM source WHERE has_decision
-UNION ALL SELECT id, body_id, 'public', public, public FROM source WHERE exempt
-UNION ALL SELECT id, body_id, 'public_decision', public
+INSERT INTO meetings_casesearchdocument (case_id, body_id, public, level, vector, head)
+SELECT id, body_id, false, 'paper', paper, title FROM source
+UNION ALL SELECT id, body_id, false, 'full', paper || decided, title FROM source WHERE has_decision
+UNION ALL SELECT id, body_id, false, 'public', public, public FROM source WHERE exempt
+UNION ALL SELECT id, body_id, false, 'public_decision', public
     || setweight(to_tsvector('norwegian', public_decision), 'B'), public
     FROM source WHERE exempt AND public_decision <> ''
 """
