@@ -391,10 +391,10 @@ def _postgres_page(user, query, page, partnership) -> SearchPage:
     ranked, total = [], 0
     with index_scans():
         for kind, (_rows, path, date) in sources.items():
-            if kind == "case":
-                newest = _newest_cases(user, terms, partnership)
-            else:
+            if kind == "minutes":
                 newest = list(_newest(_matches(kind, user, terms), path, date, partnership))
+            else:
+                newest = _newest_readable(kind, user, terms, path, date, partnership)
             total += len(newest)
             ranked += [(rank, sort_date, kind, pk) for pk, rank, sort_date in newest]
     ranked.sort(key=lambda key: (-key[0], -_timestamp(key[1])))
@@ -429,42 +429,67 @@ def _newest(matches, path, date, partnership) -> list[tuple]:
     )
 
 
-_CASE_PATHS = ("body__partnership", "meeting__start")  # a case's partnership and date
+def _public_matches(kind, terms):
+    """What a visitor reads of `kind` that matches, from the stored rows flagged `public`.
+
+    (rows with `key`, `rank`, `sort_date`, the path to the case's body). A case: its row at the
+    visitor's level. An attachment: readable by a visitor exactly when it is not exempt and its
+    case is visible and readable by them, that is, when the case's `public` row is the paper
+    (with or without the decision); the walk goes newest first along those rows.
+    """
+    from django.contrib.postgres.search import SearchRank, SearchVector
+
+    level = CaseSearchDocument.Level
+    if kind == "case":
+        rows = CaseSearchDocument.objects.filter(public=True, vector=terms).annotate(
+            rank=SearchRank(F("head"), terms), key=F("case_id"), sort_date=F("start")
+        )
+        return rows, "body"
+    rows = (
+        Attachment.objects.annotate(title_vector=SearchVector("title", config="norwegian"))
+        .filter(
+            title_vector=terms,
+            exempt=False,
+            case__search_documents__public=True,
+            case__search_documents__level__in=[level.PAPER, level.FULL],
+        )
+        .annotate(
+            rank=SearchRank(F("title_vector"), terms),
+            key=F("pk"),
+            sort_date=F("case__search_documents__start"),
+        )
+    )
+    return rows, "case__body"
 
 
-def _newest_cases(user, terms, partnership) -> list[tuple]:
-    """(pk, rank, date) of the newest CANDIDATES cases whose text this reader may read matches.
+def _newest_readable(kind, user, terms, path, date, partnership) -> list[tuple]:
+    """(pk, rank, date) of the newest CANDIDATES cases or attachments this reader may read that match.
 
     Where the reader stands no higher than a visitor (every body for a visitor, all but their
-    own for a member), the stored rows flagged `public` are exactly what they read: one query
-    on those rows alone, walking newest first. In the bodies and partnerships where they stand
-    higher, the querysets pick each case's level (`matching_cases`), a query bounded by those
-    bodies. A superuser reads everything at their own level, the second way.
+    own for a member), the stored rows flagged `public` are exactly what they read: one walk
+    along those rows alone, newest first (`_public_matches`). In the bodies and partnerships
+    where they stand higher, the querysets pick what they read (`_matches`), a part bounded by
+    those bodies, in the same query (UNION ALL). A superuser reads everything the second way.
     """
-    from django.contrib.postgres.search import SearchRank
-
     viewer = viewer_for(user)
     if viewer.is_superuser:
-        return list(_newest(matching_cases(_cases(user), terms), *_CASE_PATHS, partnership))
+        return list(_newest(_matches(kind, user, terms), path, date, partnership))
     bodies = viewer.member_bodies | viewer.leading_bodies | viewer.referent_bodies
     partnerships = viewer.secretariat_partnerships
-    documents = CaseSearchDocument.objects.filter(public=True, vector=terms)
+    public, body = _public_matches(kind, terms)
     if bodies:
-        documents = documents.exclude(body_id__in=bodies)
+        public = public.exclude(**{f"{body}_id__in": bodies})
     if partnerships:
-        documents = documents.exclude(body__partnership_id__in=partnerships)
+        public = public.exclude(**{f"{body}__partnership_id__in": partnerships})
     if partnership is not None:
-        documents = documents.filter(body__partnership=partnership)
-    newest = (
-        documents.annotate(rank=SearchRank(F("head"), terms))
-        .order_by("-start", "-case_id")
-        .values_list("case_id", "rank", "start")[:CANDIDATES]
-    )
+        public = public.filter(**{f"{body}__partnership": partnership})
+    newest = public.order_by("-sort_date", "-key").values_list("key", "rank", "sort_date")[:CANDIDATES]
     if not (bodies or partnerships):
         return list(newest)
-    own = _cases(user).filter(Q(body_id__in=bodies) | Q(body__partnership_id__in=partnerships))
-    # One query: both bounded parts, each walking newest first (UNION ALL of the two).
-    newest = list(newest.union(_newest(matching_cases(own, terms), *_CASE_PATHS, partnership), all=True))
+    own = _matches(kind, user, terms).filter(
+        Q(**{f"{body}_id__in": bodies}) | Q(**{f"{body}__partnership_id__in": partnerships})
+    )
+    newest = list(newest.union(_newest(own, path, date, partnership), all=True))
     newest.sort(key=lambda row: (row[2] is not None, _timestamp(row[2]), row[0]), reverse=True)
     return newest[:CANDIDATES]
 

@@ -2,7 +2,7 @@
 
 A visitor's search reads only the rows flagged `public` and a member's adds their own bodies
 (meetings/search.py), so the flags are the openness rules for search: for every persona ×
-meeting state × exemption the words of each part of a case are found exactly when
+meeting state × exemption the words of each part of a case (and of its attachments) are found exactly when
 meetings.permissions lets that persona read the part, and the rows flagged `public` are exactly
 the visitor's level. Also when the meeting's status changes, or a case becomes exempt, after the
 documents were drawn. Runs on both databases (SQLite reads the text itself; the flag rows are
@@ -23,8 +23,8 @@ STATES = [S.PLANNED, S.NOTICE_ISSUED, S.HELD, S.MINUTES_APPROVED, S.MINUTES_PUBL
 VISITOR = AnonymousUser()
 
 
-def found(user, word, case):
-    return case.get_absolute_url() in {hit.url for hit in search(user, word)}
+def found(user, word, case, kind="case"):
+    return case.get_absolute_url() in {hit.url for hit in search(user, word) if hit.kind == kind}
 
 
 def public_levels(case):
@@ -33,7 +33,7 @@ def public_levels(case):
 
 def build(world, state, exempt):
     meeting = mf.meeting(world.body, status=state)
-    return mf.case(
+    case = mf.case(
         meeting,
         number=7,
         exempt=exempt,
@@ -42,6 +42,9 @@ def build(world, state, exempt):
         public_title="Offentligord tittel",
         public_decision="Allmennbeslutning fattet",
     )
+    mf.attachment(case, title="Vedleggsord åpent")
+    mf.attachment(case, title="Bilagsord lukket", exempt=True)
+    return case
 
 
 def visitor_level(case):
@@ -61,6 +64,9 @@ def assert_search_agrees(user, case):
         case.exempt and not readable and access.can_view_case(user, case)
     ) and access.can_view_minutes(user, case.meeting)
     assert found(user, "allmennbeslutning", case) == public_decision
+    open_attachment, exempt_attachment = case.attachments.order_by("exempt")
+    assert found(user, "vedleggsord", case, "attachment") == access.can_read_attachment(user, open_attachment)
+    assert found(user, "bilagsord", case, "attachment") == access.can_read_attachment(user, exempt_attachment)
 
 
 @pytest.mark.django_db
@@ -95,9 +101,11 @@ def test_a_status_change_of_the_meeting_changes_what_a_visitor_finds(world):
 def test_an_exemption_set_after_indexing_hides_the_text_from_the_next_visitor(world):
     case = build(world, S.MINUTES_PUBLISHED, exempt=False)
     assert found(VISITOR, "papirord", case) and found(VISITOR, "vedtaksord", case)
+    assert found(VISITOR, "vedleggsord", case, "attachment")
     case.exempt, case.exemption_basis = True, "Offl. § 13 jf. fvl. § 13"
     case.save()
     assert not found(VISITOR, "papirord", case) and not found(VISITOR, "vedtaksord", case)
+    assert not found(VISITOR, "vedleggsord", case, "attachment")
     assert found(VISITOR, "allmennbeslutning", case)
     assert found(world.users["member"], "papirord", case)
     if uses_postgres():
