@@ -42,7 +42,15 @@ from django.utils.safestring import SafeString, mark_safe
 from governance.permissions import viewer_for
 
 from . import permissions
-from .models import Attachment, Case, CaseSearchDocument, CaseSection, Minutes, MinutesSection
+from .models import (
+    Attachment,
+    Case,
+    CaseSearchDocument,
+    CaseSection,
+    Minutes,
+    MinutesSearchDocument,
+    MinutesSection,
+)
 
 PER_PAGE = 20
 MAX_PAGES = 10  # hits past the first 200 are not shown: a narrower search finds them
@@ -391,10 +399,7 @@ def _postgres_page(user, query, page, partnership) -> SearchPage:
     ranked, total = [], 0
     with index_scans():
         for kind, (_rows, path, date) in sources.items():
-            if kind == "minutes":
-                newest = list(_newest(_matches(kind, user, terms), path, date, partnership))
-            else:
-                newest = _newest_readable(kind, user, terms, path, date, partnership)
+            newest = _newest_readable(kind, user, terms, path, date, partnership)
             total += len(newest)
             ranked += [(rank, sort_date, kind, pk) for pk, rank, sort_date in newest]
     ranked.sort(key=lambda key: (-key[0], -_timestamp(key[1])))
@@ -432,10 +437,11 @@ def _newest(matches, path, date, partnership) -> list[tuple]:
 def _public_matches(kind, terms):
     """What a visitor reads of `kind` that matches, from the stored rows flagged `public`.
 
-    (rows with `key`, `rank`, `sort_date`, the path to the case's body). A case: its row at the
-    visitor's level. An attachment: readable by a visitor exactly when it is not exempt and its
-    case is visible and readable by them, that is, when the case's `public` row is the paper
-    (with or without the decision); the walk goes newest first along those rows.
+    (rows with `key`, `rank`, `sort_date`; the path to the body from those rows, and from the
+    rows of `_matches`). A case: its row at the visitor's level. Minutes: their row, once the
+    meeting's status makes them public. An attachment: readable by a visitor exactly when it is
+    not exempt and its case is visible and readable by them, that is, when the case's `public`
+    row is the paper (with or without the decision); the walk goes newest first along those rows.
     """
     from django.contrib.postgres.search import SearchRank, SearchVector
 
@@ -444,7 +450,12 @@ def _public_matches(kind, terms):
         rows = CaseSearchDocument.objects.filter(public=True, vector=terms).annotate(
             rank=SearchRank(F("head"), terms), key=F("case_id"), sort_date=F("start")
         )
-        return rows, "body"
+        return rows, "body", "body"
+    if kind == "minutes":
+        rows = MinutesSearchDocument.objects.filter(public=True, vector=terms).annotate(
+            rank=Value(0.0, output_field=FloatField()), key=F("minutes_id"), sort_date=F("start")
+        )
+        return rows, "body", "meeting__body"
     rows = (
         Attachment.objects.annotate(title_vector=SearchVector("title", config="norwegian"))
         .filter(
@@ -459,11 +470,11 @@ def _public_matches(kind, terms):
             sort_date=F("case__search_documents__start"),
         )
     )
-    return rows, "case__body"
+    return rows, "case__body", "case__body"
 
 
 def _newest_readable(kind, user, terms, path, date, partnership) -> list[tuple]:
-    """(pk, rank, date) of the newest CANDIDATES cases or attachments this reader may read that match.
+    """(pk, rank, date) of the newest CANDIDATES matches of `kind` that this reader may read.
 
     Where the reader stands no higher than a visitor (every body for a visitor, all but their
     own for a member), the stored rows flagged `public` are exactly what they read: one walk
@@ -476,7 +487,7 @@ def _newest_readable(kind, user, terms, path, date, partnership) -> list[tuple]:
         return list(_newest(_matches(kind, user, terms), path, date, partnership))
     bodies = viewer.member_bodies | viewer.leading_bodies | viewer.referent_bodies
     partnerships = viewer.secretariat_partnerships
-    public, body = _public_matches(kind, terms)
+    public, body, own_body = _public_matches(kind, terms)
     if bodies:
         public = public.exclude(**{f"{body}_id__in": bodies})
     if partnerships:
@@ -487,7 +498,7 @@ def _newest_readable(kind, user, terms, path, date, partnership) -> list[tuple]:
     if not (bodies or partnerships):
         return list(newest)
     own = _matches(kind, user, terms).filter(
-        Q(**{f"{body}_id__in": bodies}) | Q(**{f"{body}__partnership_id__in": partnerships})
+        Q(**{f"{own_body}_id__in": bodies}) | Q(**{f"{own_body}__partnership_id__in": partnerships})
     )
     newest = list(newest.union(_newest(own, path, date, partnership), all=True))
     newest.sort(key=lambda row: (row[2] is not None, _timestamp(row[2]), row[0]), reverse=True)

@@ -63,8 +63,8 @@ WHERE d.case_id = c.id {where}
 """
 
 _MINUTES_ROWS = """
-INSERT INTO meetings_minutessearchdocument (minutes_id, vector)
-SELECT s.minutes_id,
+INSERT INTO meetings_minutessearchdocument (minutes_id, public, vector)
+SELECT s.minutes_id, false,
     setweight(to_tsvector('norwegian', string_agg(s.heading, ' ' ORDER BY s."order", s.id)), 'B')
     || setweight(to_tsvector('norwegian', string_agg(s.text, ' ' ORDER BY s."order", s.id)), 'C')
 FROM meetings_minutessection s
@@ -82,17 +82,18 @@ def refresh_cases(case_ids: Iterable[int]) -> None:
     insert = _CASE_ROWS.format(where="WHERE c.id = ANY(%s)")
     ids = _redraw("meetings_casesearchdocument", "case_id", insert, case_ids)
     if ids:
-        _set_flags("AND c.id = ANY(%(ids)s)", ids)
+        _set_flags(_FLAGS, "AND c.id = ANY(%(ids)s)", ids)
 
 
 def refresh_meetings(meeting_ids: Iterable[int]) -> None:
-    """The flags of the documents of these meetings' cases (status or start changed)."""
+    """The flags of the documents of these meetings' cases and minutes (status or start changed)."""
     ids = sorted({value for value in meeting_ids if value is not None})
     if ids and enabled():
-        _set_flags("AND c.meeting_id = ANY(%(ids)s)", ids)
+        _set_flags(_FLAGS, "AND c.meeting_id = ANY(%(ids)s)", ids)
+        _set_flags(_MINUTES_FLAGS, "AND m.id = ANY(%(ids)s)", ids)
 
 
-def _set_flags(where: str, ids=None) -> None:
+def _set_flags(statement: str, where: str, ids=None) -> None:
     from .lifecycle import AGENDA_PUBLIC_STATUSES, MINUTES_PUBLIC_STATUSES
 
     params = {
@@ -101,16 +102,27 @@ def _set_flags(where: str, ids=None) -> None:
         "ids": ids,
     }
     with connection.cursor() as cursor:
-        cursor.execute(_FLAGS.format(where=where), params)
+        cursor.execute(statement.format(where=where), params)
+
+
+# The minutes' rows: read by visitors once the meeting's status makes the minutes public.
+_MINUTES_FLAGS = """
+UPDATE meetings_minutessearchdocument d
+SET start = m.start, body_id = m.body_id, public = m.status = ANY(%(minutes_public)s)
+FROM meetings_minutes mi JOIN meetings_meeting m ON m.id = mi.meeting_id
+WHERE d.minutes_id = mi.id {where}
+"""
 
 
 def refresh_minutes(minutes_ids: Iterable[int]) -> None:
-    _redraw(
+    ids = _redraw(
         "meetings_minutessearchdocument",
         "minutes_id",
         _MINUTES_ROWS.format(where="WHERE s.minutes_id = ANY(%s)"),
         minutes_ids,
     )
+    if ids:
+        _set_flags(_MINUTES_FLAGS, "AND mi.id = ANY(%(ids)s)", ids)
 
 
 def _redraw(table: str, key: str, insert: str, ids: Iterable[int]) -> list[int]:
@@ -134,16 +146,18 @@ def rebuild_all() -> tuple[int, int]:
         cases = cursor.rowcount
         cursor.execute(_MINUTES_ROWS.format(where=""))
         minutes = cursor.rowcount
-    _set_flags("")
+    refresh_all_flags()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE meetings_casesearchdocument")
+        cursor.execute("ANALYZE meetings_minutessearchdocument")
     return cases, minutes
 
 
 def refresh_all_flags() -> None:
     """Every row's flags (after a migration that adds them, or a bulk change of meetings)."""
     if enabled():
-        _set_flags("")
+        _set_flags(_FLAGS, "")
+        _set_flags(_MINUTES_FLAGS, "")
 
 
 def _deleted_with(origin, model) -> bool:

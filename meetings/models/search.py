@@ -86,10 +86,23 @@ class MinutesSearchDocument(models.Model):
         verbose_name=_("minutes"),
     )
     vector = SearchVectorField(_("search vector"))
+    # Derived from the meeting, as on the case rows: `public` when a visitor reads the minutes.
+    public = models.BooleanField(_("read by visitors"), default=False)
+    start = models.DateTimeField(_("meeting start"), null=True, blank=True)
+    body = models.ForeignKey(
+        "governance.Body", on_delete=models.CASCADE, related_name="+", null=True, verbose_name=_("body")
+    )
 
     class Meta:
         verbose_name = _("minutes search document")
         verbose_name_plural = _("minutes search documents")
+        indexes = [
+            models.Index(
+                fields=["-start", "-minutes"],
+                name="minutes_search_public_newest",
+                condition=models.Q(public=True),
+            ),
+        ]
 
     def __str__(self):
         return str(self.minutes_id)

@@ -2,9 +2,9 @@
 
 A visitor's search reads only the rows flagged `public` and a member's adds their own bodies
 (meetings/search.py), so the flags are the openness rules for search: for every persona ×
-meeting state × exemption the words of each part of a case (and of its attachments) are found exactly when
-meetings.permissions lets that persona read the part, and the rows flagged `public` are exactly
-the visitor's level. Also when the meeting's status changes, or a case becomes exempt, after the
+meeting state × exemption the words of each part of a case, of its attachments and of the
+meeting's minutes are found exactly when meetings.permissions lets that persona read the part,
+and the rows flagged `public` are exactly the visitor's level. Also when the meeting's status changes, or a case becomes exempt, after the
 documents were drawn. Runs on both databases (SQLite reads the text itself; the flag rows are
 asserted on PostgreSQL).
 """
@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from meetings import permissions as access
-from meetings.models import CaseSearchDocument, Meeting
+from meetings.models import CaseSearchDocument, Meeting, MinutesSearchDocument
 from meetings.search import search, uses_postgres
 from tests.conftest import PERSONAS
 from tests.meetings import factories as mf
@@ -25,6 +25,12 @@ VISITOR = AnonymousUser()
 
 def found(user, word, case, kind="case"):
     return case.get_absolute_url() in {hit.url for hit in search(user, word) if hit.kind == kind}
+
+
+def minutes_found(user, word, meeting):
+    return any(
+        hit.kind == "minutes" and hit.url.startswith(meeting.get_absolute_url()) for hit in search(user, word)
+    )
 
 
 def public_levels(case):
@@ -41,6 +47,12 @@ def build(world, state, exempt):
         decision="Vedtaksord fattet",
         public_title="Offentligord tittel",
         public_decision="Allmennbeslutning fattet",
+    )
+    mf.minutes(
+        meeting,
+        approved=state in (S.MINUTES_APPROVED, S.MINUTES_PUBLISHED),
+        published=state == S.MINUTES_PUBLISHED,
+        text="Referatord fra møtet",
     )
     mf.attachment(case, title="Vedleggsord åpent")
     mf.attachment(case, title="Bilagsord lukket", exempt=True)
@@ -64,6 +76,7 @@ def assert_search_agrees(user, case):
         case.exempt and not readable and access.can_view_case(user, case)
     ) and access.can_view_minutes(user, case.meeting)
     assert found(user, "allmennbeslutning", case) == public_decision
+    assert minutes_found(user, "referatord", case.meeting) == access.can_view_minutes(user, case.meeting)
     open_attachment, exempt_attachment = case.attachments.order_by("exempt")
     assert found(user, "vedleggsord", case, "attachment") == access.can_read_attachment(user, open_attachment)
     assert found(user, "bilagsord", case, "attachment") == access.can_read_attachment(user, exempt_attachment)
@@ -77,6 +90,8 @@ def test_flags_and_search_agree_with_permissions(world, state, exempt):
     if uses_postgres():
         expected = visitor_level(case)
         assert public_levels(case) == ({expected} if expected else set())
+        minutes_public = MinutesSearchDocument.objects.get(minutes__meeting=case.meeting).public
+        assert minutes_public == access.can_view_minutes(VISITOR, case.meeting)
     for persona in PERSONAS:
         assert_search_agrees(world.users[persona], case)
 
@@ -84,13 +99,13 @@ def test_flags_and_search_agree_with_permissions(world, state, exempt):
 @pytest.mark.django_db
 def test_a_status_change_of_the_meeting_changes_what_a_visitor_finds(world):
     case = build(world, S.PLANNED, exempt=False)
-    assert not found(VISITOR, "papirord", case)
+    assert not found(VISITOR, "papirord", case) and not minutes_found(VISITOR, "referatord", case.meeting)
     case.meeting.status = S.NOTICE_ISSUED
     case.meeting.save()
     assert found(VISITOR, "papirord", case) and not found(VISITOR, "vedtaksord", case)
     case.meeting.status = S.MINUTES_PUBLISHED
     case.meeting.save()
-    assert found(VISITOR, "vedtaksord", case)
+    assert found(VISITOR, "vedtaksord", case) and minutes_found(VISITOR, "referatord", case.meeting)
     if uses_postgres():
         assert public_levels(case) == {"full"}
     for persona in PERSONAS:
