@@ -4,9 +4,9 @@ A visitor's search reads only the rows flagged `public` and a member's adds thei
 (meetings/search.py), so the flags are the openness rules for search: for every persona ×
 meeting state × exemption the words of each part of a case, of its attachments and of the
 meeting's minutes are found exactly when meetings.permissions lets that persona read the part,
-and the rows flagged `public` are exactly the visitor's level. Also when the meeting's status changes, or a case becomes exempt, after the
-documents were drawn. Runs on both databases (SQLite reads the text itself; the flag rows are
-asserted on PostgreSQL).
+and the rows flagged `public` are exactly the visitor's level. Also when the meeting's status
+changes, or a case becomes exempt, after the documents were drawn. Runs on both databases
+(SQLite reads the text itself; the flag rows are asserted on PostgreSQL).
 """
 
 import pytest
