@@ -187,7 +187,8 @@ def report(results: dict, *, markdown: bool) -> str:
 
 
 def _ratio(rps, names) -> str:
-    first = rps("case list, first page")
+    first_name = next((n for n in names if n.startswith("case list, first page")), None)
+    first = rps(first_name) if first_name else []
     last_name = next((n for n in names if n.startswith("case list, last page")), None)
     last = rps(last_name) if last_name else []
     if not first or not last:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import FilteredRelation, Q
 from django.utils.translation import gettext
 
 _CACHE_ATTR = "_helsefellesskap_viewer"
@@ -53,16 +53,21 @@ def viewer_for(user, *, on: date | None = None) -> Viewer:
         return cached
 
     from governance.models import Body, Membership, Person
+    from governance.querysets import current_q
 
-    person = Person.objects.filter(user=user).only("pk").first()
+    # The person (a user has at most one) and their current seats, in one query: one row per
+    # seat, or one row of None for a person with none.
+    rows = (
+        Person.objects.filter(user=user)
+        .annotate(seat=FilteredRelation("memberships", condition=current_q("memberships__", on=on)))
+        .order_by()
+        .values_list("pk", "seat__body_id", "seat__role", "seat__body__kind", "seat__body__partnership_id")
+    )
+    person_id = None
     member_bodies, leading_bodies, referent_bodies, secretariat = set(), set(), set(), set()
-    if person is not None:
-        rows = (
-            Membership.objects.current(on=on)
-            .filter(person=person)
-            .values_list("body_id", "role", "body__kind", "body__partnership_id")
-        )
-        for body_id, role, body_kind, partnership_id in rows:
+    for pk, body_id, role, body_kind, partnership_id in rows:
+        person_id = pk
+        if body_id is not None:
             member_bodies.add(body_id)
             if role in Membership.LEADING_ROLES:
                 leading_bodies.add(body_id)
@@ -73,7 +78,7 @@ def viewer_for(user, *, on: date | None = None) -> Viewer:
     viewer = Viewer(
         is_authenticated=True,
         is_superuser=user.is_superuser,
-        person_id=person.pk if person else None,
+        person_id=person_id,
         member_bodies=frozenset(member_bodies),
         leading_bodies=frozenset(leading_bodies),
         referent_bodies=frozenset(referent_bodies),
@@ -126,11 +131,48 @@ def secretariat_q(viewer: Viewer, partnership_path: str) -> Q:
     """Rows whose partnership (at `partnership_path`) the viewer is secretariat of."""
     if viewer.is_superuser:
         return Q(pk__isnull=False)
-    return Q(**{f"{partnership_path}__in": viewer.secretariat_partnerships})
+    return in_q(partnership_path, viewer.secretariat_partnerships)
+
+
+# The filters of meetings/permissions.py are built from these, so that a branch that can match
+# nothing (a visitor's memberships, a member's secretariat seats) is left out of the expression
+# instead of written as `IN ()`: the same rows, but the ORM neither joins for it nor compiles it
+# (an empty IN makes Django raise and catch EmptyResultSet on every query).
+_NO_ROWS = Q(pk__in=[])
 
 
 def no_rows() -> Q:
-    return Q(pk__in=[])
+    return _NO_ROWS
+
+
+def matches_nothing(q: Q) -> bool:
+    return q is _NO_ROWS
+
+
+def in_q(path: str, ids) -> Q:
+    """Rows whose `path` is one of `ids`; no rows (and no branch) when `ids` is empty."""
+    return Q(**{f"{path}__in": ids}) if ids else _NO_ROWS
+
+
+def any_of(*parts: Q) -> Q:
+    """The rows any of the parts matches; the parts that match nothing are dropped."""
+    kept = [part for part in parts if not matches_nothing(part)]
+    if not kept:
+        return _NO_ROWS
+    result = kept[0]
+    for part in kept[1:]:
+        result = result | part
+    return result
+
+
+def all_of(*parts: Q) -> Q:
+    """The rows every part matches; no rows at all when one part matches nothing."""
+    if any(matches_nothing(part) for part in parts):
+        return _NO_ROWS
+    result = parts[0]
+    for part in parts[1:]:
+        result = result & part
+    return result
 
 
 def can_manage(user, partnership) -> bool:

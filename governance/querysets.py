@@ -16,14 +16,18 @@ class BodyQuerySet(models.QuerySet):
         return self
 
 
+def current_q(prefix: str = "", *, on: date | None = None) -> Q:
+    """Memberships (at `prefix`) in force on a day (today by default)."""
+    on = on or timezone.localdate()
+    return (Q(**{f"{prefix}start_date__isnull": True}) | Q(**{f"{prefix}start_date__lte": on})) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": on})
+    )
+
+
 class MembershipQuerySet(models.QuerySet):
     def current(self, *, on: date | None = None):
         """Memberships in force on a day (today by default)."""
-        on = on or timezone.localdate()
-        return self.filter(
-            Q(start_date__isnull=True) | Q(start_date__lte=on),
-            Q(end_date__isnull=True) | Q(end_date__gte=on),
-        )
+        return self.filter(current_q(on=on))
 
     def past(self, *, on: date | None = None):
         on = on or timezone.localdate()

@@ -27,7 +27,8 @@ HSTS, …) adds its headers to every answer, from the cache or not.
 
 Every public answer carries an ETag (a hash of its body and headers: the same content keeps the
 same ETag across versions and minutes), answers If-None-Match with 304, and says
-`Cache-Control: public, max-age=…, stale-while-revalidate=…` for browsers and a CDN. Nothing ever
+`Cache-Control: public, max-age=0, s-maxage=…` (browsers revalidate every time; a CDN may keep it
+briefly) and `CDN-Cache-Control` with stale-while-revalidate for a CDN. Nothing ever
 needs purging: an entry that is no longer current is never asked for again and expires.
 `DJANGO_PUBLIC_CACHE=off` turns it off (README, "The public page cache").
 
@@ -164,11 +165,16 @@ def code_version() -> str:
     return files_digest(hashlib.sha256(f"django {django.__version__}".encode()), base, files)
 
 
-def cache_control() -> str:
-    return (
-        f"public, max-age={settings.PUBLIC_CACHE_MAX_AGE}, "
-        f"stale-while-revalidate={settings.PUBLIC_CACHE_STALE_WHILE_REVALIDATE}"
-    )
+def cache_control() -> dict[str, str]:
+    """A browser asks again every time (a 304 from the cache when nothing changed), so a visitor
+    who reloads after a change sees it; a shared cache (a CDN) may keep the page for
+    PUBLIC_CACHE_MAX_AGE seconds, and serve it stale while it revalidates (RFC 9213's
+    CDN-Cache-Control, which browsers ignore, so stale-while-revalidate never reaches them)."""
+    max_age, stale = settings.PUBLIC_CACHE_MAX_AGE, settings.PUBLIC_CACHE_STALE_WHILE_REVALIDATE
+    return {
+        "Cache-Control": f"public, max-age=0, s-maxage={max_age}",
+        "CDN-Cache-Control": f"public, max-age={max_age}, stale-while-revalidate={stale}",
+    }
 
 
 # The most recent entries also in this process, so the busiest pages cost no trip to Redis. As
@@ -224,7 +230,8 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         if request.method != "GET" or not self._storable(request, response):
             return response
-        response["Cache-Control"] = cache_control()
+        for name, value in cache_control().items():
+            response[name] = value
         headers = {name: value for name, value in response.items() if name.lower() != "set-cookie"}
         etag = (
             '"'

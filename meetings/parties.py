@@ -100,8 +100,10 @@ def _meeting_day(meeting: Meeting) -> dt.date:
     return timezone.localtime(meeting.start).date()
 
 
-def parties_check(meeting: Meeting) -> PartiesCheck:
-    """The body's parties on the meeting's day and whether each is present (two queries)."""
+def parties_check(meeting: Meeting, attendances=None) -> PartiesCheck:
+    """The body's parties on the meeting's day and whether each is present (two queries; one
+    when the caller passes the meeting's `attendances`, read with their people and
+    `on_behalf_of__parent__parent`)."""
     memberships = list(
         Membership.objects.current(on=_meeting_day(meeting))
         .filter(body_id=meeting.body_id, role__in=SPEAKING_ROLES, on_behalf_of__isnull=False)
@@ -115,9 +117,12 @@ def parties_check(meeting: Meeting) -> PartiesCheck:
         seats.setdefault(membership.person_id, set()).add(key)
         if membership.role in PARTY_ROLES and key not in parties:
             parties[key] = Party(key=key, name=name, kind=kind)
-    attendances = list(
-        Attendance.objects.filter(meeting=meeting).select_related("person", "on_behalf_of__parent__parent")
-    )
+    if attendances is None:
+        attendances = list(
+            Attendance.objects.filter(meeting=meeting).select_related(
+                "person", "on_behalf_of__parent__parent"
+            )
+        )
     for attendance in attendances:
         if attendance.status != Attendance.Status.PRESENT:
             continue

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
 
-from governance.permissions import Viewer, no_rows, secretariat_q, viewer_for
+from governance.permissions import (
+    Viewer,
+    all_of,
+    any_of,
+    in_q,
+    secretariat_q,
+    viewer_for,
+)
 
 from .lifecycle import AGENDA_PUBLIC_STATUSES, MINUTES_PUBLIC_STATUSES
 
@@ -32,10 +39,10 @@ def can_view_meeting(user, meeting) -> bool:
 
 def meeting_visible_q(user, prefix: str = "") -> Q:
     viewer = viewer_for(user)
-    return (
-        Q(**{f"{prefix}status__in": AGENDA_PUBLIC_STATUSES})
-        | Q(**{f"{prefix}body_id__in": viewer.leading_bodies})
-        | secretariat_q(viewer, f"{prefix}body__partnership_id")
+    return any_of(
+        Q(**{f"{prefix}status__in": AGENDA_PUBLIC_STATUSES}),
+        in_q(f"{prefix}body_id", viewer.leading_bodies),
+        secretariat_q(viewer, f"{prefix}body__partnership_id"),
     )
 
 
@@ -60,8 +67,10 @@ def can_view_case(user, case) -> bool:
 
 def case_visible_q(user, prefix: str = "") -> Q:
     viewer = viewer_for(user)
-    on_agenda = Q(**{f"{prefix}meeting__isnull": False}) & meeting_visible_q(user, f"{prefix}meeting__")
-    return on_agenda | secretariat_q(viewer, f"{prefix}body__partnership_id")
+    on_agenda = all_of(
+        Q(**{f"{prefix}meeting__isnull": False}), meeting_visible_q(user, f"{prefix}meeting__")
+    )
+    return any_of(on_agenda, secretariat_q(viewer, f"{prefix}body__partnership_id"))
 
 
 def can_read_case(user, case) -> bool:
@@ -78,10 +87,13 @@ def can_read_case(user, case) -> bool:
 
 def case_readable_q(user, prefix: str = "") -> Q:
     viewer = viewer_for(user)
-    return case_visible_q(user, prefix) & (
-        Q(**{f"{prefix}exempt": False})
-        | Q(**{f"{prefix}body_id__in": viewer.member_bodies})
-        | secretariat_q(viewer, f"{prefix}body__partnership_id")
+    return all_of(
+        case_visible_q(user, prefix),
+        any_of(
+            Q(**{f"{prefix}exempt": False}),
+            in_q(f"{prefix}body_id", viewer.member_bodies),
+            secretariat_q(viewer, f"{prefix}body__partnership_id"),
+        ),
     )
 
 
@@ -111,24 +123,26 @@ def minutes_visible_q(user, prefix: str = "") -> Q:
     from .models import Attendance  # the models' querysets import this module
 
     viewer = viewer_for(user)
-    referent_at = Q(
-        Exists(
-            Attendance.objects.filter(
-                meeting_id=OuterRef(f"{prefix}pk"), person_id=viewer.person_id, is_referent=True
+    referent = in_q(f"{prefix}body_id", viewer.referent_bodies)
+    if viewer.person_id and viewer.member_bodies:
+        # Only a member takes a meeting's minutes: a visitor's filter has no subquery.
+        referent_at = Q(
+            Exists(
+                Attendance.objects.filter(
+                    meeting_id=OuterRef(f"{prefix}pk"), person_id=viewer.person_id, is_referent=True
+                )
             )
         )
+        referent = any_of(referent, referent_at)
+    member_referent = all_of(in_q(f"{prefix}body_id", viewer.member_bodies), referent)
+    drafts = all_of(
+        meeting_visible_q(user, prefix),
+        any_of(in_q(f"{prefix}body_id", viewer.leading_bodies), member_referent),
     )
-    member_referent = Q(**{f"{prefix}body_id__in": viewer.member_bodies}) & (
-        Q(**{f"{prefix}body_id__in": viewer.referent_bodies})
-        | (referent_at if viewer.person_id else no_rows())
-    )
-    drafts = meeting_visible_q(user, prefix) & (
-        Q(**{f"{prefix}body_id__in": viewer.leading_bodies}) | member_referent
-    )
-    return (
-        Q(**{f"{prefix}status__in": MINUTES_PUBLIC_STATUSES})
-        | secretariat_q(viewer, f"{prefix}body__partnership_id")
-        | drafts
+    return any_of(
+        Q(**{f"{prefix}status__in": MINUTES_PUBLIC_STATUSES}),
+        secretariat_q(viewer, f"{prefix}body__partnership_id"),
+        drafts,
     )
 
 
@@ -141,6 +155,26 @@ def _is_referent_at(viewer: Viewer, meeting) -> bool:
 def can_view_decision(user, case) -> bool:
     """A decision is part of the minutes, and of the case's content."""
     return case.meeting_id is not None and can_read_case(user, case) and can_view_minutes(user, case.meeting)
+
+
+def mark_case_access(user, cases, *, minutes_visible=None):
+    """Set `content_visible` and `decision_visible` on cases already read, by the checks above.
+
+    The same flags as `CaseQuerySet.with_access(user)` (tests/governance/test_visibility.py
+    proves it for every persona and state), without the annotations' large SQL expression. Each
+    case needs its body and its meeting with the meeting's body loaded. `minutes_visible` maps a
+    meeting's pk to `can_view_minutes` when the caller knows it already; each other meeting's is
+    asked once."""
+    minutes_visible = dict(minutes_visible or {})
+    for case in cases:
+        content = can_read_case(user, case)
+        decision = False
+        if content and case.meeting_id is not None:
+            if case.meeting_id not in minutes_visible:
+                minutes_visible[case.meeting_id] = can_view_minutes(user, case.meeting)
+            decision = minutes_visible[case.meeting_id]
+        case.content_visible, case.decision_visible = content, decision
+    return cases
 
 
 # ---------------------------------------------------------------------------
@@ -163,8 +197,11 @@ def can_read_attachment(user, attachment) -> bool:
 
 def attachment_readable_q(user) -> Q:
     viewer = viewer_for(user)
-    return case_visible_q(user, "case__") & (
-        Q(exempt=False, case__exempt=False)
-        | Q(case__body_id__in=viewer.member_bodies)
-        | secretariat_q(viewer, "case__body__partnership_id")
+    return all_of(
+        case_visible_q(user, "case__"),
+        any_of(
+            Q(exempt=False, case__exempt=False),
+            in_q("case__body_id", viewer.member_bodies),
+            secretariat_q(viewer, "case__body__partnership_id"),
+        ),
     )

@@ -4,12 +4,16 @@ from django.db import models
 from django.db.models import BooleanField, Value, When
 from django.db.models import Case as Conditional
 
+from governance.permissions import all_of, matches_nothing
+
 from . import permissions
 from .lifecycle import AGENDA_PUBLIC_STATUSES, MINUTES_PUBLIC_STATUSES
 
 
-def _flag(condition) -> Conditional:
-    """A boolean annotation that is true where `condition` holds."""
+def _flag(condition):
+    """A boolean annotation that is true where `condition` holds (plain false where nothing can)."""
+    if matches_nothing(condition):
+        return Value(False, output_field=BooleanField())
     return Conditional(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
@@ -52,7 +56,7 @@ class CaseQuerySet(models.QuerySet):
         return self.annotate(
             content_visible=_flag(permissions.case_readable_q(user)),
             decision_visible=_flag(
-                permissions.case_readable_q(user) & permissions.minutes_visible_q(user, "meeting__")
+                all_of(permissions.case_readable_q(user), permissions.minutes_visible_q(user, "meeting__"))
             ),
         )
 

@@ -15,9 +15,12 @@ basis, never with their title, for anyone who may not read them.
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property, partial, reduce
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from . import lifecycle, parties, permissions
@@ -25,6 +28,7 @@ from .models import (
     Amendment,
     Attendance,
     Case,
+    CaseSection,
     FollowUp,
     Meeting,
     Minutes,
@@ -103,8 +107,13 @@ class ProtocolRecord:
     entries: list
     follow_ups: list
     sections: list
-    next_meeting: NextMeeting
     corrections: list
+    # Read when shown (a held meeting's page, the protocol PDF), not for every record.
+    read_next_meeting: Callable[[], NextMeeting] = NextMeeting
+
+    @cached_property
+    def next_meeting(self) -> NextMeeting:
+        return self.read_next_meeting()
 
     @property
     def is_draft(self) -> bool:
@@ -148,10 +157,11 @@ def _corrections(amendments) -> list[Correction]:
     return [Correction(at=a.at, reason=a.reason, field=a.field) for a in amendments]
 
 
-def case_entry(case: Case, follow_ups=(), note: str = "") -> CaseEntry:
-    """The entry of one case; `case` comes from `with_access(user)` with its record prefetched.
+def case_entry(case: Case, follow_ups=(), note: str = "", amendments=()) -> CaseEntry:
+    """The entry of one case; `case` has its access flags (mark_case_access) and record prefetched.
 
-    `note` is the meeting's consensus note (meetings/parties.py), carried by a consensus decision."""
+    `note` is the meeting's consensus note (meetings/parties.py), carried by a consensus decision;
+    `amendments` the case's corrections (_amendments), shown with a readable decision."""
     readable = bool(case.content_visible)
     decision_visible = bool(case.decision_visible)
     entry = CaseEntry(
@@ -167,7 +177,7 @@ def case_entry(case: Case, follow_ups=(), note: str = "") -> CaseEntry:
         entry.decision = case.decision
         entry.reservations = list(case.reservations.all())
         entry.recusals = list(case.recusals.all())
-        entry.corrections = _corrections(case.amendments.all())
+        entry.corrections = _corrections(amendments)
         entry.follow_ups = [f for f in follow_ups if f.case_id == case.pk]
         if case.outcome == Case.Outcome.CONSENSUS:
             entry.consensus_note = note
@@ -181,26 +191,48 @@ def _minutes_readable(case: Case) -> bool:
     return bool(getattr(case, "minutes_readable", False))
 
 
-def record_cases(user, **filters):
-    """Cases with access flags and everything an entry shows, prefetched."""
+def _paper_prefetches() -> tuple:
+    # Ordered within the case only: the models' own orderings start with "case", which would
+    # join the cases and their meetings again (their ordering) in every prefetch.
+    return (Prefetch("sections", queryset=CaseSection.objects.order_by("order", "pk")),)
+
+
+def _entry_prefetches() -> tuple:
     return (
-        Case.objects.with_access(user)
-        .select_related("body__partnership", "meeting__body__partnership")
-        .prefetch_related(
-            "sections",
-            Prefetch("reservations", queryset=Reservation.objects.select_related("party", "person")),
-            Prefetch("recusals", queryset=Recusal.objects.select_related("person")),
-            Prefetch("amendments", queryset=Amendment.objects.order_by("at", "pk")),
-        )
-        .filter(**filters)
+        Prefetch(
+            "reservations", queryset=Reservation.objects.select_related("party", "person").order_by("pk")
+        ),
+        Prefetch("recusals", queryset=Recusal.objects.select_related("person").order_by("pk")),
     )
 
 
-def attendance_groups(meeting: Meeting) -> dict:
+def read_what_is_readable(cases) -> None:
+    """Read the text of the cases whose content the reader may read, and the reservations and
+    recusals of those whose decision they may read, a query per kind whatever the number of
+    cases (their corrections come from _amendments). What the reader may not read is not read
+    at all. The cases carry their access flags (mark_case_access); parts already prefetched are
+    not read again."""
+    prefetch_related_objects([case for case in cases if case.content_visible], *_paper_prefetches())
+    prefetch_related_objects([case for case in cases if case.decision_visible], *_entry_prefetches())
+
+
+def record_cases(**filters):
+    """Cases with what the access checks need; their parts come from read_what_is_readable."""
+    return Case.objects.select_related("body__partnership", "meeting__body__partnership").filter(**filters)
+
+
+def _attendances(meeting: Meeting) -> list:
+    """The meeting's attendance in order, with what the groups and the parties check show."""
+    return list(
+        meeting.attendances.select_related(
+            "person", "on_behalf_of__parent__parent", "substitute_for"
+        ).order_by("order", "pk")
+    )
+
+
+def attendance_groups(meeting: Meeting, rows=None) -> dict:
     """Til stede, møtt for (substitutes), Forfall, Fravær, guests and speakers, referent."""
-    rows = meeting.attendances.select_related("person", "on_behalf_of", "substitute_for").order_by(
-        "order", "pk"
-    )
+    rows = _attendances(meeting) if rows is None else rows
     groups = {
         "present": [],
         "substitutes": [],
@@ -256,61 +288,110 @@ def _follow_ups(meeting: Meeting, readable: set) -> list:
     return [f for f in rows if f.case_id is None or f.case_id in readable]
 
 
-def _sections(minutes: Minutes) -> list:
-    """The free sections in order, each with its corrections ("Rettet <dato>: <begrunnelse>")."""
-    sections = list(minutes.sections.all())
+def _consensus_note(meeting: Meeting | None, readable: list, attendances=None) -> str:
+    """The meeting's consensus note (meetings/parties.py), asked when the reader may read a
+    decision of the meeting and its body decides by consensus, whatever the decisions are, so a
+    page's queries do not depend on its cases (one query with the `attendances`, else two)."""
+    if meeting is None or not readable or not parties.decides_by_consensus(meeting.body):
+        return ""
+    return parties.consensus_note(meeting, parties.parties_check(meeting, attendances).missing)
+
+
+def _with_corrections(sections: list, by_section: dict) -> list:
+    """The free sections, each with its corrections ("Rettet <dato>: <begrunnelse>")."""
     for section in sections:
-        section.corrections = _corrections(section.amendments.all())
+        section.corrections = _corrections(by_section.get(section.pk, ()))
     return sections
 
 
-def protocol_record(user, meeting: Meeting) -> ProtocolRecord:
-    """Everything the protocol shows, filtered for `user`; empty parts when the minutes are not theirs."""
-    visible = permissions.can_view_minutes(user, meeting)
-    minutes = (
-        Minutes.objects.filter(meeting=meeting)
-        .select_related("approved_in_case__body__partnership", "next_meeting__body__partnership")
-        .prefetch_related(
-            Prefetch(
-                "sections",
-                queryset=MinutesSection.objects.order_by("order", "pk").prefetch_related(
-                    Prefetch("amendments", queryset=Amendment.objects.order_by("at", "pk"))
-                ),
-            ),
-            Prefetch("amendments", queryset=Amendment.objects.filter(section=None).order_by("at", "pk")),
-        )
-        .first()
+def _amendments(minutes: Minutes | None, cases) -> tuple[dict, dict, list]:
+    """(by case pk, by section pk, the minutes' own): the corrections of the cases whose decision
+    the reader may read, of the minutes' free sections and of the minutes themselves, oldest
+    first, in one query."""
+    decided = {case.pk for case in cases if case.decision_visible}
+    parts = [Q(case_id__in=decided)] if decided else []
+    if minutes is not None:
+        parts += [Q(minutes=minutes, section=None), Q(section__minutes=minutes)]
+    by_case, by_section, own = {}, {}, []
+    if not parts:
+        return by_case, by_section, own
+    for amendment in Amendment.objects.filter(reduce(operator.or_, parts)).order_by("at", "pk"):
+        if amendment.case_id in decided:
+            by_case.setdefault(amendment.case_id, []).append(amendment)
+        if amendment.section_id is not None:
+            by_section.setdefault(amendment.section_id, []).append(amendment)
+        elif minutes is not None and amendment.minutes_id == minutes.pk:
+            own.append(amendment)
+    return by_case, by_section, own
+
+
+MINUTES_RELATED = ("approved_in_case__body__partnership", "next_meeting__body__partnership")
+
+
+def _minutes_of(meeting: Meeting) -> tuple[Minutes | None, list]:
+    """(minutes, free sections in order): one query when the minutes have sections (each carries
+    its minutes), a second for minutes without any. Their corrections come from _amendments."""
+    sections = list(
+        MinutesSection.objects.filter(minutes__meeting=meeting)
+        .select_related(*(f"minutes__{path}" for path in MINUTES_RELATED))
+        .order_by("order", "pk")
     )
-    cases = list(record_cases(user, meeting=meeting).order_by("order", "number", "pk"))
+    if sections:
+        return sections[0].minutes, sections
+    return Minutes.objects.filter(meeting=meeting).select_related(*MINUTES_RELATED).first(), []
+
+
+def protocol_record(user, meeting: Meeting, cases=None) -> ProtocolRecord:
+    """Everything the protocol shows, filtered for `user`; empty parts when the minutes are not theirs.
+
+    `cases`, when the caller has read them already, are all the meeting's cases in agenda order
+    with their bodies (the meeting page reads them once for the agenda and the record); their
+    access flags and readable parts are set here either way."""
+    visible = permissions.can_view_minutes(user, meeting)
+    minutes, sections = None, []
+    if visible:  # a reader who may not see the minutes is not given them: none is read
+        minutes, sections = _minutes_of(meeting)
+    if cases is None:
+        cases = list(record_cases(meeting=meeting).order_by("order", "number", "pk"))
+    permissions.mark_case_access(user, cases, minutes_visible={meeting.pk: visible})
+    read_what_is_readable(cases)
     for case in cases:
         case.minutes_readable = visible
     readable = {case.pk for case in cases if case.decision_visible}
     follow_ups = _follow_ups(meeting, readable) if visible else []
-    # Asked whatever the cases are, so a page costs the same queries with or without a consensus.
-    note = parties.consensus_note(meeting) if visible else ""
+    attendances = _attendances(meeting) if visible else None
+    note = _consensus_note(meeting, [case for case in cases if case.decision_visible], attendances)
+    by_case, by_section, own = _amendments(minutes, cases)
     return ProtocolRecord(
         meeting=meeting,
         minutes=minutes if visible else None,
         visible=visible,
-        attendance=attendance_groups(meeting) if visible else {},
-        entries=[case_entry(case, follow_ups, note) for case in cases],
+        attendance=attendance_groups(meeting, attendances) if visible else {},
+        entries=[case_entry(case, follow_ups, note, by_case.get(case.pk, ())) for case in cases],
         follow_ups=follow_ups,
-        sections=_sections(minutes) if visible and minutes else [],
-        next_meeting=next_meeting_of(meeting, minutes) if visible else NextMeeting(),
-        corrections=_corrections(minutes.amendments.all()) if visible and minutes else [],
+        sections=_with_corrections(sections, by_section),
+        read_next_meeting=partial(next_meeting_of, meeting, minutes) if visible else NextMeeting,
+        corrections=_corrections(own) if minutes else [],
     )
 
 
 def case_record(user, case: Case) -> CaseEntry:
-    """One case's entry for the case page, with the same rules as the protocol."""
-    fresh = record_cases(user, pk=case.pk).get()
-    fresh.minutes_readable = fresh.meeting_id is not None and permissions.can_view_minutes(
-        user, fresh.meeting
-    )
+    """One case's entry, with the same rules as the protocol, from the case as stored now."""
+    return read_case_record(user, record_cases(pk=case.pk).get())
+
+
+def read_case_record(user, case: Case) -> CaseEntry:
+    """The entry of a case just read with its body and its meeting's body (the case page, which
+    reads it once for the paper and the record); sets its access flags and readable parts."""
+    minutes_readable = case.meeting_id is not None and permissions.can_view_minutes(user, case.meeting)
+    permissions.mark_case_access(user, [case], minutes_visible={case.meeting_id: minutes_readable})
+    read_what_is_readable([case])
+    case.minutes_readable = minutes_readable
     follow_ups = (
-        FollowUp.objects.filter(case=fresh).select_related("responsible_person")
-        if fresh.decision_visible
+        FollowUp.objects.filter(case=case).select_related("responsible_person")
+        if case.decision_visible
         else []
     )
-    note = parties.consensus_note(fresh.meeting) if fresh.decision_visible and fresh.meeting_id else ""
-    return case_entry(fresh, list(follow_ups), note)
+    note = _consensus_note(case.meeting, [case] if case.decision_visible else [])
+    by_case, _, _ = _amendments(None, [case])
+    return case_entry(case, list(follow_ups), note, by_case.get(case.pk, ()))

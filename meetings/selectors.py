@@ -11,23 +11,11 @@ from governance.models import Body, Membership
 from . import permissions, record
 from .models import Attachment, Attendance, Case, FollowUp, MailDelivery, MailRecipient, Meeting
 
-CASE_PAPER_RELATIONS = (
-    "sections",
-    "reservations__party",
-    "reservations__person",
-    "recusals__person",
-    "patient_groups",
-)
 
-
-def _case_paper_prefetches(user):
-    """Everything a rendered case paper shows, prefetched, with visibility applied."""
-    visible = Case.objects.visible_to(user).select_related("body__partnership", "meeting__body__partnership")
-    return (
-        *CASE_PAPER_RELATIONS,
-        Prefetch("attachments", queryset=Attachment.objects.order_by("order", "pk")),
-        Prefetch("later_handlings", queryset=visible.order_by("meeting__start")),
-    )
+def _case_paper_prefetches():
+    """What a case paper (_case_paper.html) shows to anyone who may see the case listed; the
+    text and the record's parts follow from record.read_what_is_readable."""
+    return ("patient_groups", Prefetch("attachments", queryset=Attachment.objects.order_by("order", "pk")))
 
 
 def meeting_on(user, *, partnership, body, day: dt.date) -> Meeting:
@@ -45,17 +33,21 @@ def meeting_on(user, *, partnership, body, day: dt.date) -> Meeting:
 
 
 def agenda(user, meeting):
-    """The meeting's cases in agenda order with access flags and their papers."""
+    """(cases, record): the meeting's cases in agenda order with their papers, access flags and
+    record entries, and the meeting's record for `user` (meetings/record.py).
+
+    The cases are read once, all of the meeting's, for both the agenda and the record."""
     cases = list(
-        meeting.cases.with_access(user)
-        .select_related(
-            "body__partnership", "previous__body__partnership", "previous__meeting__body__partnership"
-        )
-        .prefetch_related(*_case_paper_prefetches(user))
+        meeting.cases.select_related("body__partnership")
+        .prefetch_related(*_case_paper_prefetches())
         .order_by("order", "number", "pk")
     )
+    result = record.protocol_record(user, meeting, cases)
+    entries = result.entries_by_pk
+    for case in cases:
+        case.entry = entries.get(case.pk)
     mark_readable_attachments(user, cases)
-    return cases
+    return cases, result
 
 
 def mark_readable_attachments(user, cases):
@@ -65,40 +57,36 @@ def mark_readable_attachments(user, cases):
             attachment.readable = permissions.can_read_attachment(user, attachment)
 
 
-def meeting_record(user, meeting, cases):
-    """The meeting's record for `user` (meetings/record.py), each agenda case given its entry."""
-    result = record.protocol_record(user, meeting)
-    entries = result.entries_by_pk
-    for case in cases:
-        case.entry = entries.get(case.pk)
-    return result
-
-
 def case_page(user, *, partnership, body, year, number, prefetch=()) -> Case:
     """The visible case with its paper; `prefetch` adds what a page of a higher layer shows."""
+    later = Case.objects.visible_to(user).select_related("body__partnership", "meeting__body__partnership")
     case = (
         Case.objects.visible_to(user)
-        .with_access(user)
-        .select_related(
-            "body__partnership",
-            "meeting__body__partnership",
-            "previous__body__partnership",
-            "previous__meeting__body__partnership",
+        .select_related("body__partnership", "meeting__body__partnership")
+        .prefetch_related(
+            *_case_paper_prefetches(),
+            Prefetch("later_handlings", queryset=later.order_by("meeting__start")),
+            *prefetch,
         )
-        .prefetch_related(*_case_paper_prefetches(user), *prefetch)
         .get(body__partnership__slug=partnership, body__slug=body, year=year, number=number)
     )
     mark_readable_attachments(user, [case])
-    case.entry = record.case_record(user, case)
+    case.entry = record.read_case_record(user, case)
     return case
 
 
 def earlier_handlings(user, case, *, depth=10):
     """The chain of previous handlings, oldest first, as far as the user may see it."""
-    chain, ids, current = [], [], case.previous_id
-    while current is not None and len(ids) < depth and current not in ids:
-        ids.append(current)
-        current = Case.objects.filter(pk=current).values_list("previous_id", flat=True).first()
+    if case.previous_id is None:
+        return []
+    # The chain's ids in one query, one self-join per step back, whatever its length.
+    steps = ["pk", *("__".join(["previous"] * n) + "_id" for n in range(1, depth))]
+    links = Case.objects.filter(pk=case.previous_id).values_list(*steps).first() or ()
+    ids = []
+    for pk in links:
+        if pk is None or pk in ids:
+            break
+        ids.append(pk)
     visible = {
         c.pk: c
         for c in Case.objects.visible_to(user)
@@ -107,6 +95,14 @@ def earlier_handlings(user, case, *, depth=10):
     }
     chain = [visible[pk] for pk in ids if pk in visible]
     return list(reversed(chain))
+
+
+def body_meetings(user, body) -> list[Meeting]:
+    """The body's meetings the user may see, newest first, each linked without a query."""
+    meetings = list(Meeting.objects.visible_to(user).filter(body=body).order_by("-start"))
+    for meeting in meetings:
+        meeting.body = body  # the meeting's address names its body and partnership
+    return meetings
 
 
 def upcoming_meetings(user, *, partnership=None, body=None, limit=6):

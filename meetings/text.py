@@ -18,6 +18,7 @@ table as plain lines. No regular expression here backtracks more than linearly.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from django.core.exceptions import ValidationError
@@ -207,10 +208,24 @@ def validate_casetext(text: str | None) -> None:
         raise ValidationError(errors)
 
 
+# Rendered texts kept per process, keyed by the text itself, so a rendering can never be stale:
+# a changed text is another key. Bounded in entries and in the length of a text kept, so a
+# worker's memory stays flat (at most about RENDERED_KEPT × 2 × RENDERED_MAX_LENGTH characters).
+RENDERED_KEPT = 512
+RENDERED_MAX_LENGTH = 10_000
+
+
 def render_casetext(text: str | None) -> SafeString:
     """Case text as safe HTML (see the module docstring for what is allowed)."""
+    text = text or ""
+    if len(text) > RENDERED_MAX_LENGTH:
+        return _render(text)
+    return _render_kept(str(text))
+
+
+def _render(text: str) -> SafeString:
     parts = []
-    for kind, lines in _blocks(text or ""):
+    for kind, lines in _blocks(text):
         if kind == "list":
             parts.append(_render_list(lines))
         elif kind == "table":
@@ -218,3 +233,6 @@ def render_casetext(text: str | None) -> SafeString:
         else:
             parts.append("<p>" + "<br>".join(inline(line.strip()) for line in lines) + "</p>")
     return mark_safe("\n".join(parts))  # noqa: S308 - every piece of text went through escape()
+
+
+_render_kept = functools.lru_cache(maxsize=RENDERED_KEPT)(_render)

@@ -309,9 +309,9 @@ if REDIS_URL:
     }
 
 # Visitors' public pages from the shared cache, keyed by the version of what they show, so never
-# stale (helsefellesskap/pagecache.py); DJANGO_PUBLIC_CACHE=off turns it off. What browsers and a
-# CDN in front may keep: DJANGO_PUBLIC_MAX_AGE seconds, then serve stale while they revalidate for
-# DJANGO_PUBLIC_STALE_WHILE_REVALIDATE seconds more.
+# stale (helsefellesskap/pagecache.py); DJANGO_PUBLIC_CACHE=off turns it off. Browsers revalidate
+# every time; a CDN in front may keep a page DJANGO_PUBLIC_MAX_AGE seconds, then serve it stale
+# while it revalidates for DJANGO_PUBLIC_STALE_WHILE_REVALIDATE seconds more.
 PUBLIC_PAGE_CACHE = env_bool("DJANGO_PUBLIC_CACHE", True)
 PUBLIC_CACHE_MAX_AGE = int(os.environ.get("DJANGO_PUBLIC_MAX_AGE", "60"))
 PUBLIC_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("DJANGO_PUBLIC_STALE_WHILE_REVALIDATE", "60"))

@@ -27,8 +27,7 @@ def meeting_detail(request, partnership, body, day):
         meeting = selectors.meeting_on(user, partnership=partnership, body=body, day=_parse_day(day))
     except Meeting.DoesNotExist:
         raise Http404 from None
-    cases = selectors.agenda(user, meeting)
-    record = selectors.meeting_record(user, meeting, cases)
+    cases, record = selectors.agenda(user, meeting)
     context = {
         "partnership": meeting.body.partnership,
         "body": meeting.body,

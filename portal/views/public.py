@@ -13,7 +13,7 @@ from governance import permissions
 from governance import selectors as body_selectors
 from governance.models import Body, Partnership
 from meetings import selectors as meeting_selectors
-from meetings.models import Case, Meeting
+from meetings.models import Case
 
 from .. import selectors as portal_selectors
 from ..filters import CaseFilter
@@ -49,7 +49,7 @@ def partnership_detail(request, partnership):
             "levels": levels,
             "upcoming": meeting_selectors.upcoming_meetings(request.user, partnership=partnership),
             "decisions": meeting_selectors.latest_decisions(request.user, partnership=partnership),
-            "action_plan": ActionPlan.objects.current(partnership),
+            "action_plan": ActionPlan.objects.select_related("partnership").current(partnership),
         },
     )
 
@@ -61,7 +61,7 @@ def body_detail(request, partnership, body):
     except Body.DoesNotExist:
         raise Http404 from None
     current, past = body_selectors.body_members(body)
-    meetings = list(Meeting.objects.visible_to(request.user).filter(body=body).order_by("-start"))
+    meetings = meeting_selectors.body_meetings(request.user, body)
     meetings_by_year = [
         (year, list(group))
         for year, group in groupby(meetings, key=lambda m: timezone.localtime(m.start).year)

@@ -6,6 +6,7 @@ querysets (`visible_to`, `readable_by`, `with_access`) must give it.
 """
 
 import pytest
+from django.db.models import Q
 
 from governance import permissions
 from meetings import permissions as access
@@ -89,6 +90,13 @@ def test_visibility_matrix(world, persona, state, exempt):
         assert annotated.decision_visible is decision
     annotated_meeting = Meeting.objects.with_access(user).get(pk=meeting.pk)
     assert annotated_meeting.minutes_visible is minutes
+
+    # The same flags set in Python on a case already read (the meeting and case pages).
+    (marked,) = access.mark_case_access(
+        user, [Case.objects.select_related("body", "meeting__body").get(pk=case.pk)]
+    )
+    assert marked.content_visible is content
+    assert marked.decision_visible is decision
 
 
 @pytest.mark.django_db
@@ -196,7 +204,39 @@ def test_standing_is_read_once_per_user(world, django_assert_num_queries):
     meeting, case, attachment = build(world, S.HELD, exempt=True)
     user = world.users["member"]
     permissions.forget(user)
-    with django_assert_num_queries(2):  # the person, then their memberships
+    with django_assert_num_queries(1):  # the person with their current memberships
         for _ in range(5):
             permissions.is_member(user, world.body)
             permissions.is_secretariat(user, world.partnership)
+
+
+@pytest.mark.django_db
+def test_a_visitors_filters_leave_out_what_matches_nothing(world):
+    """A visitor has no seats: the filters carry no branch for them (no join, no subquery, no
+    `IN ()`), and still select exactly what the matrix above expects."""
+    visitor = world.users["visitor"]
+    for queryset in (
+        Meeting.objects.visible_to(visitor),
+        Case.objects.readable_by(visitor),
+        Minutes.objects.visible_to(visitor),
+        Attachment.objects.readable_by(visitor),
+        Case.objects.with_access(visitor),
+    ):
+        sql = str(queryset.query)
+        assert "governance_body" not in sql, sql
+        assert "EXISTS" not in sql.upper(), sql
+    assert "EXISTS" in str(Minutes.objects.visible_to(world.users["member"]).query).upper()
+
+
+@pytest.mark.django_db
+def test_the_empty_standing_shortcut_keeps_every_branch_it_needs(world):
+    """A filter that can match nothing stays a filter that matches nothing."""
+    from django.contrib.auth.models import AnonymousUser
+
+    build(world, S.PLANNED, exempt=True)
+    nobody = AnonymousUser()
+    assert not Meeting.objects.visible_to(nobody).exists()
+    assert not Case.objects.visible_to(nobody).exists()
+    assert not Case.objects.with_access(nobody).filter(content_visible=True).exists()
+    assert permissions.matches_nothing(permissions.any_of(permissions.no_rows(), permissions.in_q("pk", [])))
+    assert permissions.matches_nothing(permissions.all_of(Q(pk=1), permissions.no_rows()))
