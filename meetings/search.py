@@ -39,8 +39,18 @@ from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from governance.permissions import viewer_for
+
 from . import permissions
-from .models import Attachment, Case, CaseSearchDocument, CaseSection, Minutes, MinutesSection
+from .models import (
+    Attachment,
+    Case,
+    CaseSearchDocument,
+    CaseSection,
+    Minutes,
+    MinutesSearchDocument,
+    MinutesSection,
+)
 
 PER_PAGE = 20
 MAX_PAGES = 10  # hits past the first 200 are not shown: a narrower search finds them
@@ -381,7 +391,7 @@ def _matches(kind, user, terms):
 
 
 def _postgres_page(user, query, page, partnership) -> SearchPage:
-    """The ranked keys of each kind up to this page and their totals, then this page's rows."""
+    """The newest matches of each kind, ranked, and their totals; then this page's rows."""
     from django.contrib.postgres.search import SearchHeadline
 
     terms = search_query(query)
@@ -389,9 +399,9 @@ def _postgres_page(user, query, page, partnership) -> SearchPage:
     ranked, total = [], 0
     with index_scans():
         for kind, (_rows, path, date) in sources.items():
-            keys = _ranked_keys(kind, user, terms, path, date, partnership, page)
-            total += keys[0][3] if keys else 0
-            ranked += [(rank, sort_date, kind, pk) for rank, sort_date, pk, _total in keys]
+            newest = _newest_readable(kind, user, terms, path, date, partnership)
+            total += len(newest)
+            ranked += [(rank, sort_date, kind, pk) for pk, rank, sort_date in newest]
     ranked.sort(key=lambda key: (-key[0], -_timestamp(key[1])))
     shown = ranked[(page - 1) * PER_PAGE : page * PER_PAGE]
     headline = SearchHeadline(
@@ -407,30 +417,92 @@ def _postgres_page(user, query, page, partnership) -> SearchPage:
     return SearchPage(hits, total, page)
 
 
-def _ranked_keys(kind, user, terms, path, date, partnership, page) -> list[tuple]:
-    """(rank, date, pk, candidates) of the best `page` pages of one kind: bounded work.
+def _newest(matches, path, date, partnership) -> list[tuple]:
+    """(pk, rank, date) of the newest CANDIDATES matches: bounded work.
 
     A search shows at most MAX_PAGES pages, so it ranks at most that many hits plus one (the
     one tells there are more): the newest matches, taken through the indexes, ranked by their
     titles. A rare word is found through the GIN index and sorted; a common one by walking the
     newest rows until enough match, so neither reads every match.
     """
-    matches = _matches(kind, user, terms)
     if partnership is not None:
         matches = matches.filter(**{path: partnership})
-    newest = (
+    return (
         matches.annotate(sort_date=F(date), key=F("pk"))
         .order_by(F("sort_date").desc(nulls_last=True), "-pk")
         .values_list("key", "rank", "sort_date")[:CANDIDATES]
     )
-    sql, params = newest.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT rank, sort_date, key, COUNT(*) OVER () FROM (" + sql + ") AS newest"  # noqa: S608
-            " ORDER BY rank DESC, sort_date DESC NULLS LAST, key DESC LIMIT %s",
-            [*params, page * PER_PAGE],
+
+
+def _public_matches(kind, terms):
+    """What a visitor reads of `kind` that matches, from the stored rows flagged `public`.
+
+    (rows with `key`, `rank`, `sort_date`; the path to the body from those rows, and from the
+    rows of `_matches`). A case: its row at the visitor's level. Minutes: their row, once the
+    meeting's status makes them public. An attachment: readable by a visitor exactly when it is
+    not exempt and its case is visible and readable by them, that is, when the case's `public`
+    row is the paper (with or without the decision); the walk goes newest first along those rows.
+    """
+    from django.contrib.postgres.search import SearchRank, SearchVector
+
+    level = CaseSearchDocument.Level
+    if kind == "case":
+        rows = CaseSearchDocument.objects.filter(public=True, vector=terms).annotate(
+            rank=SearchRank(F("head"), terms), key=F("case_id"), sort_date=F("start")
         )
-        return cursor.fetchall()
+        return rows, "body", "body"
+    if kind == "minutes":
+        rows = MinutesSearchDocument.objects.filter(public=True, vector=terms).annotate(
+            rank=Value(0.0, output_field=FloatField()), key=F("minutes_id"), sort_date=F("start")
+        )
+        return rows, "body", "meeting__body"
+    rows = (
+        Attachment.objects.annotate(title_vector=SearchVector("title", config="norwegian"))
+        .filter(
+            title_vector=terms,
+            exempt=False,
+            case__search_documents__public=True,
+            case__search_documents__level__in=[level.PAPER, level.FULL],
+        )
+        .annotate(
+            rank=SearchRank(F("title_vector"), terms),
+            key=F("pk"),
+            sort_date=F("case__search_documents__start"),
+        )
+    )
+    return rows, "case__body", "case__body"
+
+
+def _newest_readable(kind, user, terms, path, date, partnership) -> list[tuple]:
+    """(pk, rank, date) of the newest CANDIDATES matches of `kind` that this reader may read.
+
+    Where the reader stands no higher than a visitor (every body for a visitor, all but their
+    own for a member), the stored rows flagged `public` are exactly what they read: one walk
+    along those rows alone, newest first (`_public_matches`). In the bodies and partnerships
+    where they stand higher, the querysets pick what they read (`_matches`), a part bounded by
+    those bodies, in the same query (UNION ALL). A superuser reads everything the second way.
+    """
+    viewer = viewer_for(user)
+    if viewer.is_superuser:
+        return list(_newest(_matches(kind, user, terms), path, date, partnership))
+    bodies = viewer.member_bodies | viewer.leading_bodies | viewer.referent_bodies
+    partnerships = viewer.secretariat_partnerships
+    public, body, own_body = _public_matches(kind, terms)
+    if bodies:
+        public = public.exclude(**{f"{body}_id__in": bodies})
+    if partnerships:
+        public = public.exclude(**{f"{body}__partnership_id__in": partnerships})
+    if partnership is not None:
+        public = public.filter(**{f"{body}__partnership": partnership})
+    newest = public.order_by("-sort_date", "-key").values_list("key", "rank", "sort_date")[:CANDIDATES]
+    if not (bodies or partnerships):
+        return list(newest)
+    own = _matches(kind, user, terms).filter(
+        Q(**{f"{own_body}_id__in": bodies}) | Q(**{f"{own_body}__partnership_id__in": partnerships})
+    )
+    newest = list(newest.union(_newest(own, path, date, partnership), all=True))
+    newest.sort(key=lambda row: (row[2] is not None, _timestamp(row[2]), row[0]), reverse=True)
+    return newest[:CANDIDATES]
 
 
 def _fallback_page(sources, query, page) -> SearchPage:

@@ -1,10 +1,12 @@
 """Keeps the stored search documents (meetings/models/search.py) current, in the writer's transaction.
 
-Every save or delete of a case, a case section or a minutes section redraws the rows of its case
-or minutes with one DELETE and one INSERT … SELECT, so a search in the same transaction, or any
-after its commit, matches the text as saved. Writes that bypass model signals (bulk_create,
-QuerySet.update() of text, raw SQL) call `refresh_cases`/`refresh_minutes`, or run
-`manage.py rebuild_search` afterwards, as the national-scale generator does.
+Every save of a meeting sets the flags of its cases' rows (who reads them, the date they sort
+by: meetings/models/search.py). Every save or delete of a case, a case section or a minutes
+section redraws the rows of its case or minutes with one DELETE and one INSERT … SELECT, so a
+search in the same transaction, or any after its commit, matches the text as saved. Writes that
+bypass model signals (bulk_create, QuerySet.update() of text or of a meeting's status, raw SQL)
+call `refresh_cases`/`refresh_meetings`/`refresh_minutes`, or run `manage.py rebuild_search`
+afterwards, as the national-scale generator does.
 
 PostgreSQL only: elsewhere search reads the text itself (the fallback in meetings/search.py).
 """
@@ -20,7 +22,7 @@ from django.db.models import signals
 # a title above the proposal and decision, and those above the paper's sections.
 _CASE_ROWS = """
 WITH source AS MATERIALIZED (
-    SELECT c.id, c.exempt, c.public_decision,
+    SELECT c.id, c.body_id, c.exempt, c.public_decision,
         c.discussion <> '' OR c.decision <> '' AS has_decision,
         setweight(to_tsvector('norwegian', c.title || ' ' || c.agenda_title), 'A') AS title,
         setweight(to_tsvector('norwegian', c.title || ' ' || c.agenda_title), 'A')
@@ -33,18 +35,36 @@ WITH source AS MATERIALIZED (
     FROM meetings_case c
     {where}
 )
-INSERT INTO meetings_casesearchdocument (case_id, level, vector, head)
-SELECT id, 'paper', paper, title FROM source
-UNION ALL SELECT id, 'full', paper || decided, title FROM source WHERE has_decision
-UNION ALL SELECT id, 'public', public, public FROM source WHERE exempt
-UNION ALL SELECT id, 'public_decision', public
+INSERT INTO meetings_casesearchdocument (case_id, body_id, public, level, vector, head)
+SELECT id, body_id, false, 'paper', paper, title FROM source
+UNION ALL SELECT id, body_id, false, 'full', paper || decided, title FROM source WHERE has_decision
+UNION ALL SELECT id, body_id, false, 'public', public, public FROM source WHERE exempt
+UNION ALL SELECT id, body_id, false, 'public_decision', public
     || setweight(to_tsvector('norwegian', public_decision), 'B'), public
     FROM source WHERE exempt AND public_decision <> ''
 """
 
+# What a search needs to know of each row without joining the case and its meeting: whether its
+# level is the one a visitor reads (the rules of meetings.permissions for a reader with no standing:
+# the case is on an agenda whose status is public; the paper is readable unless the case is exempt,
+# the decision once the minutes are public; an exempt case shows its public title, with the public
+# decision once the minutes are public), the meeting's start and the case's body.
+_FLAGS = """
+UPDATE meetings_casesearchdocument d
+SET start = m.start, body_id = c.body_id,
+    public = coalesce(m.status = ANY(%(agenda_public)s), false) AND d.level = CASE
+        WHEN NOT c.exempt AND m.status = ANY(%(minutes_public)s)
+            AND (c.discussion <> '' OR c.decision <> '') THEN 'full'
+        WHEN NOT c.exempt THEN 'paper'
+        WHEN m.status = ANY(%(minutes_public)s) AND c.public_decision <> '' THEN 'public_decision'
+        ELSE 'public' END
+FROM meetings_case c LEFT JOIN meetings_meeting m ON m.id = c.meeting_id
+WHERE d.case_id = c.id {where}
+"""
+
 _MINUTES_ROWS = """
-INSERT INTO meetings_minutessearchdocument (minutes_id, vector)
-SELECT s.minutes_id,
+INSERT INTO meetings_minutessearchdocument (minutes_id, public, vector)
+SELECT s.minutes_id, false,
     setweight(to_tsvector('norwegian', string_agg(s.heading, ' ' ORDER BY s."order", s.id)), 'B')
     || setweight(to_tsvector('norwegian', string_agg(s.text, ' ' ORDER BY s."order", s.id)), 'C')
 FROM meetings_minutessection s
@@ -60,25 +80,59 @@ def enabled() -> bool:
 def refresh_cases(case_ids: Iterable[int]) -> None:
     """Redraw the documents of these cases (a case that no longer exists gets none)."""
     insert = _CASE_ROWS.format(where="WHERE c.id = ANY(%s)")
-    _redraw("meetings_casesearchdocument", "case_id", insert, case_ids)
+    ids = _redraw("meetings_casesearchdocument", "case_id", insert, case_ids)
+    if ids:
+        _set_flags(_FLAGS, "AND c.id = ANY(%(ids)s)", ids)
+
+
+def refresh_meetings(meeting_ids: Iterable[int]) -> None:
+    """The flags of the documents of these meetings' cases and minutes (status or start changed)."""
+    ids = sorted({value for value in meeting_ids if value is not None})
+    if ids and enabled():
+        _set_flags(_FLAGS, "AND c.meeting_id = ANY(%(ids)s)", ids)
+        _set_flags(_MINUTES_FLAGS, "AND m.id = ANY(%(ids)s)", ids)
+
+
+def _set_flags(statement: str, where: str, ids=None) -> None:
+    from .lifecycle import AGENDA_PUBLIC_STATUSES, MINUTES_PUBLIC_STATUSES
+
+    params = {
+        "agenda_public": list(AGENDA_PUBLIC_STATUSES),
+        "minutes_public": list(MINUTES_PUBLIC_STATUSES),
+        "ids": ids,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(statement.format(where=where), params)
+
+
+# The minutes' rows: read by visitors once the meeting's status makes the minutes public.
+_MINUTES_FLAGS = """
+UPDATE meetings_minutessearchdocument d
+SET start = m.start, body_id = m.body_id, public = m.status = ANY(%(minutes_public)s)
+FROM meetings_minutes mi JOIN meetings_meeting m ON m.id = mi.meeting_id
+WHERE d.minutes_id = mi.id {where}
+"""
 
 
 def refresh_minutes(minutes_ids: Iterable[int]) -> None:
-    _redraw(
+    ids = _redraw(
         "meetings_minutessearchdocument",
         "minutes_id",
         _MINUTES_ROWS.format(where="WHERE s.minutes_id = ANY(%s)"),
         minutes_ids,
     )
+    if ids:
+        _set_flags(_MINUTES_FLAGS, "AND mi.id = ANY(%(ids)s)", ids)
 
 
-def _redraw(table: str, key: str, insert: str, ids: Iterable[int]) -> None:
+def _redraw(table: str, key: str, insert: str, ids: Iterable[int]) -> list[int]:
     ids = sorted({value for value in ids if value is not None})
     if not ids or not enabled():
-        return
+        return []
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table} WHERE {key} = ANY(%s)", [ids])  # noqa: S608 (our names)
         cursor.execute(insert, [ids])
+    return ids
 
 
 def rebuild_all() -> tuple[int, int]:
@@ -91,7 +145,19 @@ def rebuild_all() -> tuple[int, int]:
         cursor.execute(_CASE_ROWS.format(where=""))
         cases = cursor.rowcount
         cursor.execute(_MINUTES_ROWS.format(where=""))
-        return cases, cursor.rowcount
+        minutes = cursor.rowcount
+    refresh_all_flags()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE meetings_casesearchdocument")
+        cursor.execute("ANALYZE meetings_minutessearchdocument")
+    return cases, minutes
+
+
+def refresh_all_flags() -> None:
+    """Every row's flags (after a migration that adds them, or a bulk change of meetings)."""
+    if enabled():
+        _set_flags(_FLAGS, "")
+        _set_flags(_MINUTES_FLAGS, "")
 
 
 def _deleted_with(origin, model) -> bool:
@@ -100,10 +166,14 @@ def _deleted_with(origin, model) -> bool:
 
 
 def connect() -> None:
-    from .models import Case, CaseSection, Minutes, MinutesSection
+    from .models import Case, CaseSection, Meeting, Minutes, MinutesSection
 
     def case_saved(sender, instance, **kwargs):
         refresh_cases([instance.pk])
+
+    def meeting_saved(sender, instance, created=False, **kwargs):
+        if not created:  # a new meeting has no cases yet
+            refresh_meetings([instance.pk])
 
     def section_changed(sender, instance, origin=None, **kwargs):
         if not _deleted_with(origin, Case):
@@ -115,6 +185,7 @@ def connect() -> None:
 
     uid = "meetings.search_index"
     signals.post_save.connect(case_saved, sender=Case, weak=False, dispatch_uid=f"{uid}:case")
+    signals.post_save.connect(meeting_saved, sender=Meeting, weak=False, dispatch_uid=f"{uid}:meeting")
     for signal in (signals.post_save, signals.post_delete):
         signal.connect(section_changed, sender=CaseSection, weak=False, dispatch_uid=f"{uid}:section")
         signal.connect(

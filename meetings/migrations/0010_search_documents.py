@@ -5,9 +5,9 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 # PostgreSQL only (SQLite keeps its plain search): GIN indexes on the stored documents and on
-# attachment titles, then the documents of every existing case and minutes, drawn by the same
-# code as every later write (meetings/search_index.py; if that code ever reads a column a later
-# migration adds, this step must get its own frozen copy).
+# attachment titles. The documents of existing cases and minutes are drawn by 0011 (the code that
+# draws them writes columns 0011 adds; a database that ran this step when it drew them gets its
+# new columns filled there).
 INDEXES = [
     "CREATE INDEX case_search_vector ON meetings_casesearchdocument USING gin (vector)",
     "CREATE INDEX minutes_search_vector ON meetings_minutessearchdocument USING gin (vector)",
@@ -24,11 +24,8 @@ DROP = [
 def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from meetings.search_index import rebuild_all
-
     for statement in INDEXES:
         schema_editor.execute(statement)
-    rebuild_all()
 
 
 def drop(apps, schema_editor):

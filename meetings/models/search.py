@@ -10,6 +10,16 @@ the querysets' `with_access` annotations, at query time):
 - ``public`` and ``public_decision``: the public title, and with it the public decision, of an
   exempt case (only rows for exempt cases; a non-exempt case is readable by all who see it).
 
+Beside the text, each row keeps what a search needs to decide who reads it without joining the
+cases and meetings: `public` (this level is the one a visitor reads: the case is on an agenda
+whose status is public, and the level is the visitor's — the paper, with the decision once the
+minutes are public; the public title of an exempt case), the meeting's `start` (the order a search
+walks, newest first) and the case's `body`. meetings/search_index.py keeps them in the writer's
+transaction, also when the meeting's status or start changes, and tests/meetings/test_search_flags.py
+proves `public` agrees with meetings.permissions for every state. A visitor's search reads only
+`public` rows; a member's adds the rows of the bodies and partnerships where they stand higher,
+at the level the querysets give them (meetings/search.py).
+
 `vector` holds the whole text of the level (weights: titles A, proposal and decision B, sections
 C) and is what a search matches; `head` holds only the level's title and is what ranks the hits, so
 a search never reads the large documents of every match (a common word matches nearly all).
@@ -40,12 +50,26 @@ class CaseSearchDocument(models.Model):
     # The title alone (the public title for the public levels): small enough to stay in the row,
     # so ranking reads it instead of the whole document.
     head = SearchVectorField(_("title vector"))
+    # Derived from the case and its meeting (see the module's docstring).
+    public = models.BooleanField(_("read by visitors"), default=False)
+    start = models.DateTimeField(_("meeting start"), null=True, blank=True)
+    # CASCADE: a body with cases cannot be deleted (PROTECT on the case); the rows follow the case.
+    body = models.ForeignKey(
+        "governance.Body", on_delete=models.CASCADE, related_name="+", verbose_name=_("body")
+    )
 
     class Meta:
         verbose_name = _("case search document")
         verbose_name_plural = _("case search documents")
         constraints = [
             models.UniqueConstraint(fields=["case", "level"], name="case_search_unique_level"),
+        ]
+        indexes = [
+            # A visitor's search walks this newest first and stops at the first 201 matches
+            # (a public row always has its meeting's start).
+            models.Index(
+                fields=["-start", "-case"], name="case_search_public_newest", condition=models.Q(public=True)
+            ),
         ]
 
     def __str__(self):
@@ -62,10 +86,23 @@ class MinutesSearchDocument(models.Model):
         verbose_name=_("minutes"),
     )
     vector = SearchVectorField(_("search vector"))
+    # Derived from the meeting, as on the case rows: `public` when a visitor reads the minutes.
+    public = models.BooleanField(_("read by visitors"), default=False)
+    start = models.DateTimeField(_("meeting start"), null=True, blank=True)
+    body = models.ForeignKey(
+        "governance.Body", on_delete=models.CASCADE, related_name="+", null=True, verbose_name=_("body")
+    )
 
     class Meta:
         verbose_name = _("minutes search document")
         verbose_name_plural = _("minutes search documents")
+        indexes = [
+            models.Index(
+                fields=["-start", "-minutes"],
+                name="minutes_search_public_newest",
+                condition=models.Q(public=True),
+            ),
+        ]
 
     def __str__(self):
         return str(self.minutes_id)

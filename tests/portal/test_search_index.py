@@ -106,8 +106,10 @@ def test_a_decision_is_found_once_the_minutes_are_public(world):
     url = case.get_absolute_url()
     assert url in urls(VISITOR, "Vanlig") and url not in urls(VISITOR, "Beslutningsord")
     assert url in urls(world.users["leader"], "Beslutningsord")  # the leader reads draft minutes
-    # Publishing changes the meeting only: the level is picked at search time, nothing is redrawn.
-    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.MINUTES_PUBLISHED)
+    # Publishing saves the meeting (as the services do): its cases' rows get the visitor's new
+    # level (meetings/search_index.py); the text is not redrawn.
+    meeting.status = Meeting.Status.MINUTES_PUBLISHED
+    meeting.save()
     assert url in urls(VISITOR, "Beslutningsord")
 
 
