@@ -21,6 +21,10 @@ def fill(apps, schema_editor):
             cursor.execute("ANALYZE meetings_minutessearchdocument")
     else:
         search_index.rebuild_all()
+    # The rows just written have deferred foreign-key checks pending; PostgreSQL refuses the
+    # ALTER TABLE and CREATE INDEX below on a table with pending trigger events, so run them now.
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
