@@ -40,13 +40,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
-from pathlib import Path
 
-import django
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
@@ -57,7 +53,7 @@ from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response
 
-from documents.pdf import files_digest
+from documents.fragments import LeastRecentlyUsed, site_code_version
 from governance import stamps
 
 from .middleware import chosen_language
@@ -151,18 +147,9 @@ def data_version(shows: str, partnership: str | None) -> str:
     return stamps.global_version()
 
 
-@functools.cache
 def code_version() -> str:
-    """A hash of everything that makes a page besides its data, once per process: a deploy with
-    another template, style, translation or line of code gives every page a new key."""
-    base = Path(settings.BASE_DIR)
-    apps = ("helsefellesskap", "portal", "actionplans", "meetings", "governance", "documents")
-    files = [
-        *(base / "templates").rglob("*"),
-        *(base / "static").rglob("*"),
-        *(path for app in apps for path in (base / app).rglob("*.py") if "migrations" not in path.parts),
-    ]
-    return files_digest(hashlib.sha256(f"django {django.__version__}".encode()), base, files)
+    """Templates, static files, code and translations (documents/fragments.py): a deploy is fresh."""
+    return site_code_version()
 
 
 def cache_control() -> dict[str, str]:
@@ -181,30 +168,13 @@ def cache_control() -> dict[str, str]:
 # safe as the shared entries: the key holds the version, so an entry is right for as long as
 # anyone asks for its key. At most LOCAL_ENTRIES (~25 KB each), the least recently used dropped.
 LOCAL_ENTRIES = 200
-_local: OrderedDict[str, dict] = OrderedDict()
-_local_lock = threading.Lock()
-
-
-def _local_get(key: str) -> dict | None:
-    with _local_lock:
-        entry = _local.get(key)
-        if entry is not None:
-            _local.move_to_end(key)
-        return entry
-
-
-def _local_put(key: str, entry: dict) -> None:
-    with _local_lock:
-        _local[key] = entry
-        while len(_local) > LOCAL_ENTRIES:
-            _local.popitem(last=False)
+_local = LeastRecentlyUsed(LOCAL_ENTRIES)
 
 
 def forget_local() -> None:
     """Empty this process's entries (the tests, with the shared cache: each test's database
     starts again from the same empty stamps)."""
-    with _local_lock:
-        _local.clear()
+    _local.clear()
 
 
 class PublicPageCacheMiddleware:
@@ -219,11 +189,11 @@ class PublicPageCacheMiddleware:
         if found is None:
             return self.get_response(request)
         key, page = found
-        entry = _local_get(key)
+        entry = _local.get(key)
         if entry is None:
             entry = cache.get(key)
             if entry is not None:
-                _local_put(key, entry)
+                _local.put(key, entry)
         if entry is not None:
             request.user = AnonymousUser()  # no session cookie: what AuthenticationMiddleware would say
             return self._answer(request, entry)
@@ -242,7 +212,7 @@ class PublicPageCacheMiddleware:
         entry = {"content": response.content, "headers": {**headers, "ETag": etag}}
         # A page with the clock in its key is asked for during its minute only.
         cache.set(key, entry, 2 * CLOCK_SECONDS if page.clock else settings.PUBLIC_CACHE_ENTRY_SECONDS)
-        _local_put(key, entry)
+        _local.put(key, entry)
         return get_conditional_response(request, etag=etag, response=response) or response
 
     @staticmethod
@@ -269,6 +239,8 @@ class PublicPageCacheMiddleware:
         version = read_version(page, partnership)
         if version is None:
             return None
+        if page.shows is PARTNERSHIP:
+            request.partnership_page_version = version  # the view's parts are keyed by it too
         query = sorted((name, values) for name, values in request.GET.lists())
         parts = (
             request.scheme,

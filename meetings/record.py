@@ -15,6 +15,7 @@ basis, never with their title, for anyone who may not read them.
 
 from __future__ import annotations
 
+import dataclasses
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -87,6 +88,13 @@ class CaseEntry:
     def has_record(self) -> bool:
         return bool(self.outcome or self.decision or self.discussion or self.reservations or self.recusals)
 
+    def shown(self) -> tuple:
+        """Everything of the record this entry lets its reader see, as plain values: part of the
+        key of a rendered case paper (meetings/fragments.py), so two readers share a rendering only
+        when their entries agree in every field (rows by primary key: their content is versioned
+        by the stamps in the same key). Every field but the case, so a field added is keyed too."""
+        return tuple(_plain(getattr(self, f.name)) for f in dataclasses.fields(self) if f.name != "case")
+
 
 @dataclass
 class NextMeeting:
@@ -156,6 +164,13 @@ def exemption_text(basis: str) -> str:
     return _("Exempt from public access, %(basis)s") % {"basis": basis}
 
 
+def _plain(value):
+    if isinstance(value, list | tuple):
+        return tuple(_plain(item) for item in value)
+    pk = getattr(value, "pk", None)
+    return ("row", type(value).__name__, pk) if pk is not None else repr(value)
+
+
 def _corrections(amendments) -> list[Correction]:
     return [Correction(at=a.at, reason=a.reason, field=a.field) for a in amendments]
 
@@ -209,14 +224,21 @@ def _entry_prefetches() -> tuple:
     )
 
 
-def read_what_is_readable(cases) -> None:
+def read_what_is_readable(cases, *, papers: bool = True) -> None:
     """Read the text of the cases whose content the reader may read, and the reservations and
     recusals of those whose decision they may read, a query per kind whatever the number of
     cases (their corrections come from _amendments). What the reader may not read is not read
     at all. The cases carry their access flags (mark_case_access); parts already prefetched are
-    not read again."""
-    prefetch_related_objects([case for case in cases if case.content_visible], *_paper_prefetches())
+    not read again. `papers=False` leaves the text for read_papers (a page that may have its
+    papers rendered already: meetings/fragments.py)."""
+    if papers:
+        read_papers(cases)
     prefetch_related_objects([case for case in cases if case.decision_visible], *_entry_prefetches())
+
+
+def read_papers(cases) -> None:
+    """The text (sections) of the cases whose content the reader may read."""
+    prefetch_related_objects([case for case in cases if case.content_visible], *_paper_prefetches())
 
 
 def record_cases(**filters):
@@ -371,16 +393,18 @@ def _minutes_of(meetings: list) -> dict:
     return found
 
 
-def protocol_record(user, meeting: Meeting, cases=None) -> ProtocolRecord:
+def protocol_record(user, meeting: Meeting, cases=None, *, papers: bool = True) -> ProtocolRecord:
     """Everything the protocol shows, filtered for `user`; empty parts when the minutes are not theirs.
 
     `cases`, when the caller has read them already, are all the meeting's cases in agenda order
     with their bodies (the meeting page reads them once for the agenda and the record); their
-    access flags and readable parts are set here either way."""
-    return protocol_records(user, [meeting], None if cases is None else {meeting.pk: cases})[0]
+    access flags and readable parts are set here either way; `papers=False`: read_what_is_readable."""
+    return protocol_records(user, [meeting], None if cases is None else {meeting.pk: cases}, papers=papers)[0]
 
 
-def protocol_records(user, meetings, cases: dict | None = None) -> list[ProtocolRecord]:
+def protocol_records(
+    user, meetings, cases: dict | None = None, *, papers: bool = True
+) -> list[ProtocolRecord]:
     """protocol_record for each of `meetings`, in order, in a number of queries that does not
     depend on how many meetings there are (the Atom feed of minutes). `cases` maps each meeting's
     pk to its cases, as protocol_record says, when the caller has read them."""
@@ -394,7 +418,7 @@ def protocol_records(user, meetings, cases: dict | None = None) -> list[Protocol
         cases = _by_meeting(meetings, rows)
     every_case = [case for meeting in meetings for case in cases[meeting.pk]]
     permissions.mark_case_access(user, every_case, minutes_visible=visible)
-    read_what_is_readable(every_case)
+    read_what_is_readable(every_case, papers=papers)
     for case in every_case:
         case.minutes_readable = visible[case.meeting_id]
     readable = {case.pk for case in every_case if case.decision_visible}

@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from governance.models import Body, Membership
@@ -12,10 +12,13 @@ from . import permissions, record
 from .models import Attachment, Attendance, Case, FollowUp, MailDelivery, MailRecipient, Meeting
 
 
-def _case_paper_prefetches():
+def _case_paper_prefetches(*, papers: bool = True):
     """What a case paper (_case_paper.html) shows to anyone who may see the case listed; the
-    text and the record's parts follow from record.read_what_is_readable."""
-    return ("patient_groups", Prefetch("attachments", queryset=Attachment.objects.order_by("order", "pk")))
+    text and the record's parts follow from record.read_what_is_readable. The attachments are
+    read always (which of them the reader may open is part of what they see); the patient groups
+    only for a paper to be rendered (`papers`, read_papers)."""
+    attachments = Prefetch("attachments", queryset=Attachment.objects.order_by("order", "pk"))
+    return ("patient_groups", attachments) if papers else (attachments,)
 
 
 def meeting_on(user, *, partnership, body, day: dt.date) -> Meeting:
@@ -32,22 +35,30 @@ def meeting_on(user, *, partnership, body, day: dt.date) -> Meeting:
     return meeting
 
 
-def agenda(user, meeting):
+def agenda(user, meeting, *, papers: bool = True):
     """(cases, record): the meeting's cases in agenda order with their papers, access flags and
     record entries, and the meeting's record for `user` (meetings/record.py).
 
-    The cases are read once, all of the meeting's, for both the agenda and the record."""
+    The cases are read once, all of the meeting's, for both the agenda and the record.
+    `papers=False` leaves out what only a rendering of the papers shows (their text and patient
+    groups): read_papers reads it when the papers are to be rendered (meetings/fragments.py)."""
     cases = list(
         meeting.cases.select_related("body__partnership")
-        .prefetch_related(*_case_paper_prefetches())
+        .prefetch_related(*_case_paper_prefetches(papers=papers))
         .order_by("order", "number", "pk")
     )
-    result = record.protocol_record(user, meeting, cases)
+    result = record.protocol_record(user, meeting, cases, papers=papers)
     entries = result.entries_by_pk
     for case in cases:
         case.entry = entries.get(case.pk)
     mark_readable_attachments(user, cases)
     return cases, result
+
+
+def read_papers(cases) -> None:
+    """What agenda(papers=False) left out, for rendering the papers: in two queries."""
+    prefetch_related_objects(cases, "patient_groups")
+    record.read_papers(cases)
 
 
 def mark_readable_attachments(user, cases):

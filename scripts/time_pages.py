@@ -94,7 +94,7 @@ def main():
         client = client_for(args.login)
         path = PAGES[args.profile]
         client.get(path)
-        profiler = Profiler(interval=0.0002)
+        profiler = Profiler(interval=0.001)
         with profiler:
             for _ in range(args.n):
                 client.get(path)

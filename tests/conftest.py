@@ -298,10 +298,13 @@ def fresh_cache():
     cached pages carried from one test into another."""
     from django.core.cache import cache
 
+    from documents import fragments
     from helsefellesskap import pagecache
 
     cache.clear()
     pagecache.forget_local()
+    fragments.forget()
     yield
     cache.clear()
     pagecache.forget_local()
+    fragments.forget()

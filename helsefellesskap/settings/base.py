@@ -319,6 +319,11 @@ PUBLIC_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("DJANGO_PUBLIC_STALE_WH
 # entry of an older version is never asked for again; this bounds the memory they take).
 PUBLIC_CACHE_ENTRY_SECONDS = int(os.environ.get("DJANGO_PUBLIC_CACHE_ENTRY_SECONDS", "600"))
 
+# The largest parts of busy pages (a meeting's agenda and case papers) rendered once per version
+# and reader access, kept in each process (documents/fragments.py); DJANGO_FRAGMENT_CACHE=off
+# turns it off.
+FRAGMENT_CACHE = env_bool("DJANGO_FRAGMENT_CACHE", True)
+
 # Background tasks (PDFs, e-mail) with Celery. Without Redis they run at once, in-process, so
 # `make run` and the tests need no worker; with it they go to the workers of `make worker`.
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 
 from governance.models import Body, Partnership
 
-from .. import permissions, selectors
+from .. import fragments, permissions, selectors
 from ..models import Attachment, Meeting
 
 
@@ -27,8 +27,9 @@ def meeting_detail(request, partnership, body, day):
         meeting = selectors.meeting_on(user, partnership=partnership, body=body, day=_parse_day(day))
     except Meeting.DoesNotExist:
         raise Http404 from None
-    cases, record = selectors.agenda(user, meeting)
+    cases, record, parts = fragments.agenda_with_parts(request, meeting, partnership)
     context = {
+        **parts,
         "partnership": meeting.body.partnership,
         "body": meeting.body,
         "meeting": meeting,
