@@ -2,7 +2,6 @@
 
 from itertools import groupby
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -17,6 +16,7 @@ from meetings.models import Case
 
 from .. import selectors as portal_selectors
 from ..filters import CaseFilter
+from ..pagination import NarrowPaginator
 
 CASES_PER_PAGE = 25
 # The action-plan measures a case reports on, for the case page.
@@ -98,7 +98,7 @@ def case_list(request, partnership):
     # Each filter matches a case at most once (one patient group, one measure, one search
     # document per case), so no DISTINCT; the key makes the order total for stable pages.
     cases = case_filter.qs.order_by("-year", "-number", "-pk")
-    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("side"))
+    page = NarrowPaginator(cases, CASES_PER_PAGE).get_page(request.GET.get("side"))
     return render(
         request,
         "portal/case_list.html",

@@ -7,10 +7,14 @@ per body, no DISTINCT over the whole list, a total order so that pages never ove
 import re
 
 import pytest
+from django.core.paginator import Paginator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from meetings.models import Case, Meeting
+from portal.pagination import NarrowPaginator
 from portal.views.public import CASES_PER_PAGE
 from tests.governance import factories as gf
 from tests.meetings import factories as mf
@@ -80,3 +84,25 @@ def test_bad_page_and_filter_values_are_answered_not_500(world, client_as):
         assert response.status_code == 200, query
         assert "Side " in response.content.decode() or "Velg et gyldig" in response.content.decode(), query
     assert "Side 2 av 2" in client.get(f"{url}?side=999").content.decode()  # the last page
+
+
+@pytest.mark.django_db
+@given(
+    count=st.integers(min_value=0, max_value=23),
+    per_page=st.integers(min_value=1, max_value=7),
+    orphans=st.integers(min_value=0, max_value=3),
+    number=st.integers(min_value=1, max_value=30),
+)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_narrow_pages_hold_what_offset_pages_hold(world, count, per_page, orphans, number):
+    """NarrowPaginator (keys first, then the rows) gives each page the same rows in the same
+    order as Django's Paginator, the last page and the orphans included."""
+    Case.objects.all().delete()
+    fill(world, count)
+    listed = (
+        Case.objects.filter(number__isnull=False).select_related("body").order_by("-year", "-number", "-pk")
+    )
+    offset = Paginator(listed, per_page, orphans=orphans).get_page(number)
+    narrow = NarrowPaginator(listed, per_page, orphans=orphans).get_page(number)
+    assert (narrow.number, narrow.paginator.num_pages) == (offset.number, offset.paginator.num_pages)
+    assert [case.pk for case in narrow] == [case.pk for case in offset]
