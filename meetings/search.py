@@ -35,6 +35,7 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as Conditional
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -278,9 +279,16 @@ def _case_documents(user):
         default=F("public_title"),
         output_field=TextField(),
     )
-    return cases.annotate(
-        document=Conditional(When(content_visible=True, then=full), default=public, output_field=TextField())
+    return _with_document(
+        cases, Conditional(When(content_visible=True, then=full), default=public, output_field=TextField())
     )
+
+
+def _with_document(rows, document):
+    """`rows` with their `document`: on PostgreSQL an alias that only the headlines of the shown
+    page read (selected as well, SQL would build each document twice: once for the column and
+    once for ts_headline); on SQLite a column, which the Python fallback reads."""
+    return rows.alias(document=document) if uses_postgres() else rows.annotate(document=document)
 
 
 def case_document(case) -> str:
@@ -301,18 +309,14 @@ def _minutes_documents(user):
     sections = _sections_text(
         MinutesSection, "minutes", Concat(F("heading"), Value(" "), F("text"), output_field=TextField())
     )
-    return (
-        Minutes.objects.visible_to(user)
-        .annotate(document=Coalesce(sections, Value(""), output_field=TextField()))
-        .select_related("meeting__body__partnership")
-    )
+    document = Coalesce(sections, Value(""), output_field=TextField())
+    minutes = Minutes.objects.visible_to(user).select_related("meeting__body__partnership")
+    return _with_document(minutes, document)
 
 
 def _attachment_documents(user):
-    return (
-        Attachment.objects.readable_by(user)
-        .annotate(document=F("title"))
-        .select_related("case__body__partnership", "case__meeting__body__partnership")
+    return _with_document(Attachment.objects.readable_by(user), F("title")).select_related(
+        "case__body__partnership", "case__meeting__body__partnership"
     )
 
 
@@ -368,9 +372,17 @@ def search(user, query: str, *, partnership=None) -> list[Hit]:
     return search_page(user, query, partnership=partnership).hits
 
 
+def _attachment_title_vector():
+    """The stored search vector of an attachment's title: a generated column that only
+    PostgreSQL has (migration 0012), read by name as the model does not know it."""
+    from django.contrib.postgres.search import SearchVectorField
+
+    return RawSQL(f'"{Attachment._meta.db_table}"."title_vector"', [], output_field=SearchVectorField())
+
+
 def _matches(kind, user, terms):
     """The rows of one kind whose stored document matches, annotated with `rank` (PostgreSQL)."""
-    from django.contrib.postgres.search import SearchRank, SearchVector
+    from django.contrib.postgres.search import SearchRank
 
     if kind == "case":
         return matching_cases(_cases(user), terms)
@@ -381,10 +393,9 @@ def _matches(kind, user, terms):
             .filter(search_document__vector=terms)
             .annotate(rank=Value(0.0, output_field=FloatField()))
         )
-    # Exactly the expression of the index on attachment titles (migration 0010).
     return (
         Attachment.objects.readable_by(user)
-        .annotate(title_vector=SearchVector("title", config="norwegian"))
+        .annotate(title_vector=_attachment_title_vector())
         .filter(title_vector=terms)
         .annotate(rank=SearchRank(F("title_vector"), terms))
     )
@@ -443,7 +454,7 @@ def _public_matches(kind, terms):
     not exempt and its case is visible and readable by them, that is, when the case's `public`
     row is the paper (with or without the decision); the walk goes newest first along those rows.
     """
-    from django.contrib.postgres.search import SearchRank, SearchVector
+    from django.contrib.postgres.search import SearchRank
 
     level = CaseSearchDocument.Level
     if kind == "case":
@@ -457,7 +468,7 @@ def _public_matches(kind, terms):
         )
         return rows, "body", "meeting__body"
     rows = (
-        Attachment.objects.annotate(title_vector=SearchVector("title", config="norwegian"))
+        Attachment.objects.annotate(title_vector=_attachment_title_vector())
         .filter(
             title_vector=terms,
             exempt=False,

@@ -179,3 +179,22 @@ def test_search_query_count_does_not_grow_with_hits(world, client_as, persona, d
     with django_assert_max_num_queries(12):
         client.get("/sok/?q=Tellesak")
     assert Case.objects.count() == 39
+
+
+@pytest.mark.django_db
+def test_an_attachment_is_found_by_its_title_as_it_is_now(world):
+    """On PostgreSQL the title's vector is a stored generated column (migration 0012) that the
+    database keeps current; a renamed attachment is found by its new title only."""
+    case = mf.case(published(world), number=1, title="Sak med vedlegg")
+    attachment = mf.attachment(case, title="Kartlegging av ventetider")
+    assert [hit.kind for hit in search(VISITOR, "ventetider")] == ["attachment"]
+    attachment.title = "Oversikt over legevaktsamarbeid"
+    attachment.save()
+    assert search(VISITOR, "ventetider") == []
+    assert [hit.title for hit in search(VISITOR, "legevaktsamarbeid")] == ["Oversikt over legevaktsamarbeid"]
+    if uses_postgres():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT title_vector::text FROM meetings_attachment WHERE id = %s", [attachment.id]
+            )
+            assert "legevaktsamarbeid" in cursor.fetchone()[0]
