@@ -57,13 +57,14 @@ def corrections_of(model) -> dict:
 
 
 class _JSONList(models.Aggregate):
-    """The rows' values as one JSON array: json_agg on PostgreSQL, json_group_array on SQLite."""
+    """The rows' values as one JSON array: jsonb_agg on PostgreSQL (jsonb, which the backend hands
+    to JSONField as text; json would come back parsed), json_group_array on SQLite."""
 
     function = "JSON_GROUP_ARRAY"
     output_field = models.JSONField()
 
     def as_postgresql(self, compiler, connection, **extra):
-        return super().as_sql(compiler, connection, function="JSON_AGG", **extra)
+        return super().as_sql(compiler, connection, function="JSONB_AGG", **extra)
 
 
 CORRECTION_FIELDS = ("order", "pk", "source_says", "portal_shows", "reason")
