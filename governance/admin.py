@@ -109,6 +109,17 @@ class SourceCorrectionAdmin(HistoryAdmin):
     list_select_related = ["source", "content_type"]
 
 
+@admin.register(Name)
+class NameAdmin(HistoryAdmin):
+    """Names in other languages, also edited inline on their organisation, body or partnership."""
+
+    list_display = ["name", "lang", "organisation", "body", "partnership", "source"]
+    list_filter = ["lang", "source"]
+    search_fields = ["name"]
+    autocomplete_fields = ["organisation", "body", "partnership", "source"]
+    list_select_related = ["organisation", "body__partnership", "partnership", "source"]
+
+
 admin.site.index_title = _("Administration")
 
 
