@@ -44,6 +44,16 @@ class ActionPlan(models.Model):
     patient_groups = models.ManyToManyField(
         PatientGroup, related_name="action_plans", blank=True, verbose_name=_("patient groups")
     )
+    # SET_NULL: the record stays when its source document is removed; it then just has no source.
+    source = models.ForeignKey(
+        "governance.SourceDocument",
+        on_delete=models.SET_NULL,
+        related_name="action_plans",
+        null=True,
+        blank=True,
+        verbose_name=_("source document"),
+        help_text=_("The document this record was loaded from; empty for what was entered in the portal."),
+    )
 
     objects = ActionPlanQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[patient_groups])

@@ -3,6 +3,7 @@
 from django.db.models import Prefetch
 
 from governance.models import Body
+from governance.querysets import with_source_corrections
 from meetings.models import Case
 
 from .models import ActionPlan, FocusArea, Measure, ProgressReport
@@ -22,8 +23,8 @@ def plan_with_structure(user, *, partnership, slug) -> ActionPlan:
         "progress_reports",
     )
     return (
-        ActionPlan.objects.visible_to(user)
-        .select_related("partnership", "adopted_by__body__partnership", "adopted_by__meeting__body")
+        with_source_corrections(ActionPlan.objects.visible_to(user))
+        .select_related("partnership", "adopted_by__body__partnership", "adopted_by__meeting__body", "source")
         .prefetch_related("patient_groups", Prefetch("focus_areas__measures", measures))
         .get(partnership__slug=partnership, slug=slug)
     )

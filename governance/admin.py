@@ -4,7 +4,27 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .history_admin import HistoryAdmin
-from .models import Body, Membership, Organisation, Partnership, PatientGroup, Person, SecurityEvent
+from .models import (
+    Body,
+    Membership,
+    Name,
+    Organisation,
+    Partnership,
+    PatientGroup,
+    Person,
+    SecurityEvent,
+    SourceCorrection,
+    SourceDocument,
+)
+
+
+class NameInline(admin.TabularInline):
+    """Names in other languages, only as a source writes them (none translated or made up)."""
+
+    model = Name
+    extra = 0
+    fields = ["lang", "name", "source", "order"]
+    autocomplete_fields = ["source"]
 
 
 class MembershipInline(admin.TabularInline):
@@ -20,6 +40,7 @@ class PartnershipAdmin(HistoryAdmin):
     list_display = ["name", "short_name", "slug", "case_number_style"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["short_name"]}
+    inlines = [NameInline]
 
 
 @admin.register(Organisation)
@@ -29,6 +50,7 @@ class OrganisationAdmin(HistoryAdmin):
     search_fields = ["name", "short_name"]
     autocomplete_fields = ["parent"]
     list_select_related = ["parent", "partnership"]
+    inlines = [NameInline]
 
 
 @admin.register(Body)
@@ -39,7 +61,7 @@ class BodyAdmin(HistoryAdmin):
     autocomplete_fields = ["parent"]
     prepopulated_fields = {"slug": ["short_name"]}
     list_select_related = ["parent__partnership", "partnership"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, NameInline]
 
 
 @admin.register(Person)
@@ -66,6 +88,36 @@ class PatientGroupAdmin(HistoryAdmin):
     list_display = ["name", "order"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(HistoryAdmin):
+    list_display = ["title", "kind", "date", "file_name", "partnership"]
+    list_filter = ["partnership", "kind"]
+    search_fields = ["title", "file_name"]
+    autocomplete_fields = ["letterhead"]
+    list_select_related = ["partnership"]
+
+
+@admin.register(SourceCorrection)
+class SourceCorrectionAdmin(HistoryAdmin):
+    """A correction is attached to its record by kind and number (a meeting, case or plan)."""
+
+    list_display = ["source", "content_type", "object_id", "portal_shows"]
+    list_filter = ["source__partnership", "source"]
+    search_fields = ["source_says", "portal_shows", "reason"]
+    list_select_related = ["source", "content_type"]
+
+
+@admin.register(Name)
+class NameAdmin(HistoryAdmin):
+    """Names in other languages, also edited inline on their organisation, body or partnership."""
+
+    list_display = ["name", "lang", "organisation", "body", "partnership", "source"]
+    list_filter = ["lang", "source"]
+    search_fields = ["name"]
+    autocomplete_fields = ["organisation", "body", "partnership", "source"]
+    list_select_related = ["organisation", "body__partnership", "partnership", "source"]
 
 
 admin.site.index_title = _("Administration")

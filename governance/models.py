@@ -7,7 +7,10 @@ which organisation, from when to when.
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -371,3 +374,204 @@ class SecurityEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.event} {self.username or self.user_id or '-'}"
+
+
+class SourceDocument(models.Model):
+    """A document records were loaded from (a referat, a notice with case papers, a programme…).
+
+    Records loaded from it point at it (`source`) and say so on their pages ("Kilde: …"); records
+    entered in the portal have no source and say nothing. The file is the copy kept in
+    fixtures/sources/, never edited.
+    """
+
+    class Kind(models.TextChoices):
+        MINUTES = "minutes", _("minutes")
+        CASE_PAPERS = "case_papers", _("notice and case papers")
+        CASE_PAPER = "case_paper", _("case paper")
+        PROGRAMME = "programme", _("programme")
+        PRESENTATION = "presentation", _("presentation")
+        ACTION_PLAN = "action_plan", _("action plan")
+
+    # PROTECT: a source stays as long as its partnership.
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="sources", verbose_name=_("partnership")
+    )
+    title = models.CharField(_("title"), max_length=300, help_text=_("As the document itself is headed."))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    date = models.DateField(
+        _("date"), null=True, blank=True, help_text=_("As the document gives it; empty when it gives none.")
+    )
+    file_name = models.CharField(
+        _("file name"),
+        max_length=200,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9][A-Za-z0-9._-]*\.txt$",
+                _("A file name in fixtures/sources/, such as “referat_2023-06-14.txt”."),
+            )
+        ],
+        help_text=_("The copy of the document in fixtures/sources/."),
+    )
+    url = models.URLField(
+        _("public address"), blank=True, help_text=_("Where the public can read the original.")
+    )
+    # SET_NULL: the document is kept if the organisation goes; it then just has no letterhead.
+    letterhead = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        related_name="letterhead_sources",
+        null=True,
+        blank=True,
+        verbose_name=_("letterhead"),
+        help_text=_(
+            "The organisation whose letterhead the document carries; its names written there are in Names."
+        ),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("source document")
+        verbose_name_plural = _("source documents")
+        ordering = ["partnership", "date", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def letterhead_names(self):
+        """The names of the letterhead organisation as this document writes them, in order."""
+        if self.letterhead is None:
+            return []
+        return [name for name in self.letterhead.names.all() if name.source_id == self.pk]
+
+
+# The records a correction of a source may concern: those loaded from a source (by app and model
+# name, so this layer imports none of them).
+CORRECTABLE_RECORDS = Q(app_label="meetings", model__in=["meeting", "case", "minutes"]) | Q(
+    app_label="actionplans", model="actionplan"
+)
+
+
+class SourceCorrection(models.Model):
+    """Where the portal shows a record otherwise than its source says, and why.
+
+    Attached to the record it concerns (a meeting, a case, a plan…), shown on that record's page
+    to whoever may read the record's content.
+    """
+
+    # CASCADE: a correction of a source means nothing without the source.
+    source = models.ForeignKey(
+        SourceDocument, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("source")
+    )
+    # CASCADE: the note goes with the content type (only if the model itself is removed).
+    content_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.CASCADE,
+        limit_choices_to=CORRECTABLE_RECORDS,
+        verbose_name=_("kind of record"),
+    )
+    object_id = models.PositiveBigIntegerField(_("record"))
+    record = GenericForeignKey("content_type", "object_id")
+    source_says = models.TextField(_("the source says"))
+    portal_shows = models.TextField(_("the portal shows"))
+    reason = models.TextField(_("why"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("correction of a source")
+        verbose_name_plural = _("corrections of sources")
+        ordering = ["order", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="sourcecorrection_record")]
+
+    def __str__(self):
+        return f"{self.source}: {self.portal_shows[:60]}"
+
+    def clean(self):
+        super().clean()
+        if self.content_type_id is None or self.object_id is None:
+            return
+        model = self.content_type.model_class()
+        if model is None or not model._default_manager.filter(pk=self.object_id).exists():
+            raise ValidationError({"object_id": _("There is no such record.")})
+
+
+class Name(models.Model):
+    """A name of an organisation, body or partnership in one language, as a source writes it.
+
+    The record's own `name` is its name in bokmål; these are the others (a Sami name, the form on
+    a letterhead). Only names a source gives: none is translated or made up.
+    """
+
+    class Language(models.TextChoices):
+        # Codes are ISO 639 (BCP 47), used as the lang attribute in pages and PDFs.
+        NB = "nb", _("Norwegian bokmål")
+        SE = "se", _("Northern Sami")
+        SMJ = "smj", _("Lule Sami")
+        SMA = "sma", _("Southern Sami")
+
+    # CASCADE: a name is part of the record it names.
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="names",
+        null=True,
+        blank=True,
+        verbose_name=_("organisation"),
+    )
+    body = models.ForeignKey(
+        Body, on_delete=models.CASCADE, related_name="names", null=True, blank=True, verbose_name=_("body")
+    )
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="names",
+        null=True,
+        blank=True,
+        verbose_name=_("partnership"),
+    )
+    lang = models.CharField(_("language"), max_length=3, choices=Language.choices)
+    name = models.CharField(_("name"), max_length=200)
+    # SET_NULL: a name stays when the document it was read from is removed.
+    source = models.ForeignKey(
+        SourceDocument,
+        on_delete=models.SET_NULL,
+        related_name="names",
+        null=True,
+        blank=True,
+        verbose_name=_("source"),
+        help_text=_("The document that writes the name so."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("name in a language")
+        verbose_name_plural = _("names in other languages")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(organisation__isnull=False, body__isnull=True, partnership__isnull=True)
+                    | Q(organisation__isnull=True, body__isnull=False, partnership__isnull=True)
+                    | Q(organisation__isnull=True, body__isnull=True, partnership__isnull=False)
+                ),
+                name="name_has_one_owner",
+                violation_error_message=_("A name belongs to exactly one organisation, body or partnership."),
+            ),
+            *(
+                models.UniqueConstraint(
+                    fields=[owner, "lang", "name"],
+                    condition=Q(**{f"{owner}__isnull": False}),
+                    name=f"name_unique_per_{owner}_and_language",
+                    violation_error_message=_("This name is already recorded in this language."),
+                )
+                for owner in ("organisation", "body", "partnership")
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.lang})"

@@ -53,7 +53,18 @@ def track_everywhere(model) -> None:
 
 
 def track_governance() -> None:
-    from .models import Body, Membership, Organisation, Partnership, PatientGroup, Person, SecurityEvent
+    from .models import (
+        Body,
+        Membership,
+        Name,
+        Organisation,
+        Partnership,
+        PatientGroup,
+        Person,
+        SecurityEvent,
+        SourceCorrection,
+        SourceDocument,
+    )
 
     track_in_partnership(Partnership, "pk")
     track_in_partnership(Body, "partnership")
@@ -62,4 +73,9 @@ def track_governance() -> None:
     track_everywhere(Organisation)
     track_everywhere(Person)
     track_everywhere(PatientGroup)
+    # Names of organisations show wherever the organisation does; a source and its corrections
+    # show on the pages of its partnership's records.
+    track_everywhere(Name)
+    track_in_partnership(SourceDocument, "partnership")
+    track_in_partnership(SourceCorrection, "source__partnership")
     stamps.never_shown(SecurityEvent, "logins and refusals, for the security log: workspace and admin")

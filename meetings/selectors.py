@@ -7,6 +7,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from governance.models import Body, Membership
+from governance.querysets import with_source_corrections
 
 from . import permissions, record
 from .models import Attachment, Attendance, Case, FollowUp, MailDelivery, MailRecipient, Meeting
@@ -24,8 +25,8 @@ def _case_paper_prefetches(*, papers: bool = True):
 def meeting_on(user, *, partnership, body, day: dt.date) -> Meeting:
     """The visible meeting of a body on a day (404 through DoesNotExist)."""
     meeting = (
-        Meeting.objects.visible_to(user)
-        .select_related("body__partnership")
+        with_source_corrections(Meeting.objects.visible_to(user))
+        .select_related("body__partnership", "source")
         .filter(body__partnership__slug=partnership, body__slug=body, start__date=day)
         .order_by("start")
         .first()
@@ -72,8 +73,8 @@ def case_page(user, *, partnership, body, year, number, prefetch=()) -> Case:
     """The visible case with its paper; `prefetch` adds what a page of a higher layer shows."""
     later = Case.objects.visible_to(user).select_related("body__partnership", "meeting__body__partnership")
     case = (
-        Case.objects.visible_to(user)
-        .select_related("body__partnership", "meeting__body__partnership")
+        with_source_corrections(Case.objects.visible_to(user))
+        .select_related("body__partnership", "meeting__body__partnership", "source")
         .prefetch_related(
             *_case_paper_prefetches(),
             Prefetch("later_handlings", queryset=later.order_by("meeting__start")),

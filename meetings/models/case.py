@@ -147,6 +147,16 @@ class Case(models.Model):
         verbose_name=_("proposed by"),
     )
     return_reason = models.TextField(_("reason for returning"), blank=True)
+    # SET_NULL: the record stays when its source document is removed; it then just has no source.
+    source = models.ForeignKey(
+        "governance.SourceDocument",
+        on_delete=models.SET_NULL,
+        related_name="cases",
+        null=True,
+        blank=True,
+        verbose_name=_("source document"),
+        help_text=_("The document this record was loaded from; empty for what was entered in the portal."),
+    )
 
     objects = CaseQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[patient_groups])

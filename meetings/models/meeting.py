@@ -43,6 +43,16 @@ class Meeting(models.Model):
     purpose = models.TextField(_("purpose"), blank=True)
     notice_issued_at = models.DateTimeField(_("notice issued"), null=True, blank=True)
     cancelled_at = models.DateTimeField(pgettext_lazy("meeting", "cancelled"), null=True, blank=True)
+    # SET_NULL: the record stays when its source document is removed; it then just has no source.
+    source = models.ForeignKey(
+        "governance.SourceDocument",
+        on_delete=models.SET_NULL,
+        related_name="meetings",
+        null=True,
+        blank=True,
+        verbose_name=_("source document"),
+        help_text=_("The document this record was loaded from; empty for what was entered in the portal."),
+    )
 
     objects = MeetingQuerySet.as_manager()
     history = HistoricalRecords()

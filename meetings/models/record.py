@@ -63,6 +63,16 @@ class Minutes(models.Model):
     version = models.PositiveIntegerField(
         _("version"), default=1, help_text=_("Grows on every edit; a save from an older version is refused.")
     )
+    # SET_NULL: the record stays when its source document is removed; it then just has no source.
+    source = models.ForeignKey(
+        "governance.SourceDocument",
+        on_delete=models.SET_NULL,
+        related_name="minutes",
+        null=True,
+        blank=True,
+        verbose_name=_("source document"),
+        help_text=_("The document this record was loaded from; empty for what was entered in the portal."),
+    )
 
     objects = MinutesQuerySet.as_manager()
     history = HistoricalRecords()

@@ -23,7 +23,17 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from actionplans.models import ActionPlan, FocusArea, Goal, Measure, ProgressReport
-from governance.models import Body, Membership, Organisation, Partnership, PatientGroup, Person
+from governance.models import (
+    Body,
+    Membership,
+    Name,
+    Organisation,
+    Partnership,
+    PatientGroup,
+    Person,
+    SourceCorrection,
+    SourceDocument,
+)
 from meetings.models import (
     Attachment,
     Attendance,
@@ -60,6 +70,7 @@ from .loaders import (
     load_patient_groups,
     load_people,
 )
+from .sources import begin_file, load_corrections, load_names, load_sources
 
 __all__ = [
     "CHANGE_REASON",
@@ -83,6 +94,8 @@ DOMAIN_MODELS: tuple[tuple[type[models.Model], str], ...] = (
     (Goal, "mål"),
     (FocusArea, "innsatsområder"),
     (ActionPlan, "handlingsplaner"),
+    (SourceCorrection, "rettelser av kildene"),
+    (Name, "navn på andre språk"),
     (FollowUp, "oppfølgingspunkter"),
     (Minutes, "referater"),
     (Attachment, "vedlegg"),
@@ -95,6 +108,7 @@ DOMAIN_MODELS: tuple[tuple[type[models.Model], str], ...] = (
     (Membership, "medlemskap"),
     (Person, "personer"),
     (Body, "organer"),
+    (SourceDocument, "kildedokumenter"),
     (Organisation, "organisasjoner"),
     (PatientGroup, "pasientgrupper"),
     (Partnership, "helsefellesskap"),
@@ -204,6 +218,10 @@ def load_document(data: dict[str, Any], registry: Registry) -> None:
             "memberships",
             "meetings",
             "action_plans",
+            "source",
+            "sources",
+            "names",
+            "corrections",
         },
         "fil",
     )
@@ -211,10 +229,14 @@ def load_document(data: dict[str, Any], registry: Registry) -> None:
     load_partnerships(data.get("partnerships", []), registry)
     load_organisations(data.get("organisations", []), registry)
     load_bodies(data.get("bodies", []), registry)
+    load_sources(data.get("sources", []), registry)
+    load_names(data.get("names", []), registry)
+    begin_file(data, registry)
     load_people(data.get("people", []), registry)
     load_memberships(data.get("memberships", []), registry)
     load_meetings(data.get("meetings", []), registry)
     load_action_plans(data.get("action_plans", []), registry)
+    load_corrections(data.get("corrections", []), registry)
 
 
 def summary() -> list[tuple[str, int]]:

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 
 from actionplans.models import ActionPlan
-from governance.models import Body, Organisation, Partnership, PatientGroup, Person
+from governance.models import Body, Organisation, Partnership, PatientGroup, Person, SourceDocument
 from meetings.models import (
     Case,
     Meeting,
@@ -93,6 +93,10 @@ class Registry:
     meetings: dict[str, Meeting] = field(default_factory=dict)
     cases: dict[str, Case] = field(default_factory=dict)
     action_plans: dict[str, ActionPlan] = field(default_factory=dict)
+    # Source documents by file name; `source` is the one the file being loaded was made from
+    # (its header's `source`), set on every meeting, case, minutes and plan it loads.
+    sources: dict[str, SourceDocument] = field(default_factory=dict)
+    source: SourceDocument | None = None
 
     def get(self, kind: str, key: str):
         try:

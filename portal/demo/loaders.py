@@ -162,6 +162,7 @@ def load_meeting(row: dict[str, Any], registry: Registry) -> Meeting:
         body=registry.get("bodies", row["body"]),
         start=_aware(start),
         end=_aware(end) if end else None,
+        source=registry.source,
     )
     if "notice_issued_at" in row:
         meeting.notice_issued_at = _aware(row["notice_issued_at"])
@@ -223,7 +224,7 @@ def load_case(row: dict[str, Any], meeting: Meeting, registry: Registry) -> Case
         | {"key", "previous", "patient_groups", "sections", "attachments", "reservations", "recusals"},
         "sak",
     )
-    case = Case(body=meeting.body, meeting=meeting, **_fields(row, CASE_FIELDS))
+    case = Case(body=meeting.body, meeting=meeting, source=registry.source, **_fields(row, CASE_FIELDS))
     if case.year is None:
         case.year = meeting_year(meeting)
     if "previous" in row:
@@ -306,7 +307,7 @@ def load_minutes(row: dict[str, Any], meeting: Meeting, registry: Registry) -> M
         | {"approved_at", "approved_in_case", "published_at", "sections", "next_meeting", "approved_now"},
         "referat",
     )
-    minutes = Minutes(meeting=meeting, **_fields(row, names))
+    minutes = Minutes(meeting=meeting, source=registry.source, **_fields(row, names))
     for name in ("approved_at", "published_at"):
         if name in row:
             setattr(minutes, name, _aware(row[name]))
@@ -351,7 +352,9 @@ def load_action_plan(row: dict[str, Any], registry: Registry) -> ActionPlan:
         "handlingsplan",
     )
     plan = ActionPlan(
-        **_fields(row, ACTION_PLAN_FIELDS), partnership=registry.get("partnerships", row["partnership"])
+        **_fields(row, ACTION_PLAN_FIELDS),
+        partnership=registry.get("partnerships", row["partnership"]),
+        source=registry.source,
     )
     if "adopted_by" in row:
         plan.adopted_by = registry.get("cases", row["adopted_by"])

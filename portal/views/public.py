@@ -38,7 +38,7 @@ def home(request):
 
 @require_safe
 def partnership_detail(request, partnership):
-    partnership = get_object_or_404(Partnership, slug=partnership)
+    partnership = get_object_or_404(Partnership.objects.prefetch_related("names"), slug=partnership)
     bodies = body_selectors.bodies_by_level(partnership)
     levels = [(level, list(group)) for level, group in groupby(bodies, key=lambda body: body.level)]
     return render(
@@ -50,6 +50,8 @@ def partnership_detail(request, partnership):
             "upcoming": meeting_selectors.upcoming_meetings(request.user, partnership=partnership),
             "decisions": meeting_selectors.latest_decisions(request.user, partnership=partnership),
             "action_plan": ActionPlan.objects.select_related("partnership").current(partnership),
+            "parties": body_selectors.parties(partnership),
+            "sources": body_selectors.sources_of(partnership),
         },
     )
 

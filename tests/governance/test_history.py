@@ -55,6 +55,8 @@ def test_admin_edit_records_the_acting_user(world, client, django_user_model):
         "order": 0,
         "memberships-TOTAL_FORMS": 0,
         "memberships-INITIAL_FORMS": 0,
+        "names-TOTAL_FORMS": 0,
+        "names-INITIAL_FORMS": 0,
         "change_reason": "Nytt navn vedtatt av SSU",
     }
     response = client.post(url, data)
