@@ -375,7 +375,7 @@ class Measure(models.Model):
             url = record.get_absolute_url() if isinstance(record, Body) else ""
             parts.append((text, record, url))
 
-        for piece in RESPONSIBLE_SEPARATORS.split(self.responsible_text):
+        for piece in RESPONSIBLE_SEPARATORS.split(self.responsible_text) if self.responsible_text else ():
             record = by_name.get(piece.strip().casefold()) if piece.strip() else None
             if record is not None:
                 named.add(id(record))
