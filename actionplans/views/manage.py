@@ -213,4 +213,6 @@ def measure(request, partnership, pk):
             "form": form,
             "edit_form": edit,
         },
+        # Refused input: the page again with its messages and the person's text, as a 400.
+        status=400 if edit.errors or form.errors else 200,
     )
