@@ -56,6 +56,7 @@ def action_plans(request, partnership):
         request,
         "actionplans/manage/action_plans.html",
         {"partnership": partnership, "plans": selectors.plans_of(partnership), "form": form},
+        status=400 if form.errors else 200,
     )
 
 

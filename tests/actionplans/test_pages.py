@@ -9,7 +9,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from actionplans.models import Abbreviation, Measure
+from actionplans.models import Abbreviation, ActionPlan, Measure
 from meetings.models import Attachment
 from tests.actionplans import factories as af
 from tests.governance import factories as gf
@@ -247,3 +247,36 @@ def test_bad_input_to_the_measure_forms_is_a_4xx_in_norwegian_and_changes_nothin
     measure = Measure.objects.get(pk=measure.pk)
     assert (measure.goal_id, measure.letter, measure.text, list(measure.responsible_bodies.all())) == before
     assert not measure.progress_reports.exists()
+
+
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        ({"period_dates_inferred": "on"}, "Det er ingen datoer å merke som utledet."),
+        (
+            {"period_start": "2021-09-23", "period_end": "2022-10-25", "period_open_ended": "on"},
+            "En plan som gjelder inntil videre, har ingen sluttdato.",
+        ),
+        ({"period_start": "2023-12-31", "period_end": "2023-01-01"}, "kan ikke slutte før den begynner"),
+        ({"period_start": "ikke en dato"}, "Oppgi en gyldig dato."),
+    ],
+)
+def test_a_plan_with_an_impossible_period_is_refused_in_norwegian(plan, secretariat_client, period, message):
+    before = ActionPlan.objects.count()
+    response = secretariat_client.post(
+        reverse("manage:action_plans", args=[plan.partnership.slug]),
+        {"title": "Handlingsplan 2021-2022", "period_text": "til og med partnerskapsmøtet 2022", **period},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html and "til og med partnerskapsmøtet 2022" in html
+    assert ActionPlan.objects.count() == before
+
+
+def test_a_plan_of_unknown_period_can_be_created(plan, secretariat_client):
+    response = secretariat_client.post(
+        reverse("manage:action_plans", args=[plan.partnership.slug]), {"title": "Plan uten periode"}
+    )
+    assert response.status_code == 302
+    created = ActionPlan.objects.get(title="Plan uten periode")
+    assert created.period_start is None and not created.is_current(dt.date.today())
