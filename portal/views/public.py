@@ -19,8 +19,8 @@ from .. import selectors as portal_selectors
 from ..filters import CaseFilter
 
 CASES_PER_PAGE = 25
-# The action-plan measures a case reports on, and the plans its attachments are, for the case page.
-MEASURES = ("measures__focus_area__action_plan__partnership", "attachments__action_plans__partnership")
+# The action-plan measures a case reports on, for the case page.
+MEASURES = ("measures__focus_area__action_plan__partnership",)
 
 
 @require_safe
