@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from governance.history_admin import HistoryAdmin, HistoryStackedInline
 
-from .models import ActionPlan, FocusArea, Goal, Measure, ProgressReport
+from .models import Abbreviation, ActionPlan, FocusArea, Goal, Measure, ProgressReport
 
 
 class FocusAreaInline(admin.StackedInline):
@@ -12,6 +12,12 @@ class FocusAreaInline(admin.StackedInline):
     extra = 0
     fields = ["order", "number", "title", "description"]
     show_change_link = True
+
+
+class AbbreviationInline(admin.TabularInline):
+    model = Abbreviation
+    extra = 0
+    autocomplete_fields = ["body", "organisation"]
 
 
 class GoalInline(admin.TabularInline):
@@ -23,8 +29,18 @@ class MeasureInline(HistoryStackedInline):
     model = Measure
     extra = 0
     service_fields = ("status",)  # a measure takes the status of its latest progress report
-    fields = ["order", "letter", "goal", "text", "responsible_text", "responsible_bodies", "status", "due"]
-    autocomplete_fields = ["responsible_bodies"]
+    fields = [
+        "order",
+        "letter",
+        "goal",
+        "text",
+        "responsible_text",
+        "responsible_bodies",
+        "responsible_organisations",
+        "status",
+        "due",
+    ]
+    autocomplete_fields = ["responsible_bodies", "responsible_organisations"]
     show_change_link = True
 
 
@@ -39,11 +55,11 @@ class ActionPlanAdmin(HistoryAdmin):
     list_display = ["title", "partnership", "period_start", "period_end", "adopted_by"]
     list_filter = ["partnership"]
     search_fields = ["title", "subtitle", "purpose"]
-    autocomplete_fields = ["adopted_by"]
+    autocomplete_fields = ["adopted_by", "period_end_meeting", "attachments"]
     filter_horizontal = ["patient_groups"]
     prepopulated_fields = {"slug": ["title"]}
     list_select_related = ["partnership", "adopted_by__body__partnership"]
-    inlines = [FocusAreaInline]
+    inlines = [AbbreviationInline, FocusAreaInline]
 
 
 @admin.register(FocusArea)
@@ -66,7 +82,7 @@ class GoalAdmin(HistoryAdmin):
 class MeasureAdmin(HistoryAdmin):
     list_display = ["__str__", "focus_area", "responsible_text", "status", "due"]
     service_fields = ("status",)  # a measure takes the status of its latest progress report
-    list_filter = ["status", "focus_area__action_plan", "responsible_bodies"]
+    list_filter = ["focus_area__action_plan", "responsible_bodies"]
     search_fields = ["text", "responsible_text"]
     autocomplete_fields = ["goal", "responsible_bodies", "responsible_organisations", "cases"]
     filter_horizontal = ["patient_groups"]

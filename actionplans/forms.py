@@ -1,11 +1,13 @@
 """Forms of the secretariat's action-plan pages; the services do the validating that matters."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from meetings.forms import CaseChoiceField, CaseTextField
+from governance.models import Body, Organisation
+from meetings.forms import MAX_ID, CaseChoiceField, CaseTextField, IdsChoiceField
 
-from .models import Measure
+from .models import REPORTED_STATUSES, Goal
 
 
 class DateInput(forms.DateInput):
@@ -17,13 +19,27 @@ class DateInput(forms.DateInput):
 
 class ActionPlanForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
-    period_start = forms.DateField(label=_("Period start"), widget=DateInput())
-    period_end = forms.DateField(label=_("Period end"), widget=DateInput(), required=False)
     period_text = forms.CharField(
         label=_("Period as written"),
         max_length=300,
         required=False,
         help_text=_("For example “23. september 2021 til og med partnerskapsmøtet 2022”."),
+    )
+    period_start = forms.DateField(
+        label=_("Period start"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Leave empty when the source does not give it."),
+    )
+    period_end = forms.DateField(
+        label=_("Period end"),
+        widget=DateInput(),
+        required=False,
+        help_text=_("Leave empty when the source does not give it."),
+    )
+    period_open_ended = forms.BooleanField(label=_("The plan runs until further notice"), required=False)
+    period_dates_inferred = forms.BooleanField(
+        label=_("The dates are inferred; the source does not give them"), required=False
     )
     purpose = CaseTextField(label=_("Purpose"), rows=4)
 
@@ -31,6 +47,10 @@ class ActionPlanForm(forms.Form):
         data = super().clean()
         if data.get("period_start") and data.get("period_end") and data["period_end"] < data["period_start"]:
             self.add_error("period_end", _("An action plan's period cannot end before it starts."))
+        if data.get("period_open_ended") and data.get("period_end"):
+            self.add_error("period_open_ended", _("A plan that runs until further notice has no end date."))
+        if data.get("period_dates_inferred") and not (data.get("period_start") or data.get("period_end")):
+            self.add_error("period_dates_inferred", _("There are no dates to mark as inferred."))
         return data
 
 
@@ -63,8 +83,62 @@ class AdoptionForm(forms.Form):
         )
 
 
+class GoalChoiceField(forms.ModelChoiceField):
+    """A goal of the measure's focus area; a tampered id is an invalid choice, never a 500."""
+
+    def to_python(self, value):
+        text = str(value or "").strip()
+        if text and (not text.isascii() or not text.isdigit() or not 0 < int(text) <= MAX_ID):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class MeasureForm(forms.Form):
+    """Correct a measure: its letter within its goal, its wording, who is responsible (several)."""
+
+    goal = GoalChoiceField(label=_("What do we want? (goal)"), queryset=Goal.objects.none(), required=False)
+    letter = forms.RegexField(
+        label=_("Letter"),
+        regex=r"^\s*[a-zæøåA-ZÆØÅ]?\s*$",
+        max_length=4,
+        required=False,
+        error_messages={"invalid": _("The letter is one letter, a to å.")},
+        help_text=_(
+            "Unique within the goal, as the plan prints it; a plan may start again at a) under a new goal."
+        ),
+    )
+    text = forms.CharField(
+        label=_("How do we get there? (measure)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5_000
+    )
+    responsible_text = forms.CharField(
+        label=_("Responsible, as written"),
+        max_length=300,
+        required=False,
+        help_text=_("As the plan writes it, for example “UNN og kommunene” or “FSU, SSU”."),
+    )
+    responsible_bodies = IdsChoiceField(
+        label=_("Responsible bodies"), queryset=Body.objects.none(), required=False
+    )
+    responsible_organisations = IdsChoiceField(
+        label=_("Responsible organisations"), queryset=Organisation.objects.none(), required=False
+    )
+    due = forms.DateField(label=_("Due"), widget=DateInput(), required=False)
+
+    def __init__(self, *args, measure, **kwargs):
+        super().__init__(*args, **kwargs)
+        partnership = measure.focus_area.action_plan.partnership
+        self.fields["goal"].queryset = Goal.objects.filter(focus_area=measure.focus_area)
+        self.fields["responsible_bodies"].queryset = Body.objects.filter(partnership=partnership)
+        self.fields["responsible_organisations"].queryset = Organisation.objects.filter(
+            partnership=partnership
+        )
+
+    def clean_letter(self):
+        return self.cleaned_data["letter"].strip().lower()
+
+
 class ProgressReportForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=Measure.Status.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=REPORTED_STATUSES)
     text = forms.CharField(
         label=_("Short report"), widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5_000
     )

@@ -18,42 +18,43 @@ from documents.pdf import PUBLIC, PdfDocument, base_context, render_pdf
 from governance.stamps import document_scopes
 from meetings.models import Case
 
-from .models import ActionPlan, Measure, ProgressReport
+from . import selectors
+from .models import ActionPlan, Measure
 
 
 def action_plan_html(action_plan: ActionPlan) -> tuple[str, tuple]:
+    public_cases = Case.objects.published()
     plan = (
         ActionPlan.objects.filter(pk=action_plan.pk)
-        .select_related("partnership", "adopted_by__body__partnership")
+        .select_related(*selectors.PLAN_RELATIONS)
         .prefetch_related(
-            "focus_areas__goals",
+            selectors.ABBREVIATIONS,
+            selectors.plan_attachments(public_cases),
             Prefetch(
                 "focus_areas__measures",
                 queryset=Measure.objects.select_related("goal").prefetch_related(
-                    "responsible_bodies",
+                    selectors.BODIES,
                     "responsible_organisations",
                     Prefetch(
                         "cases",
-                        queryset=Case.objects.published()
-                        .select_related("body__partnership", "meeting")
-                        .order_by("meeting__start", "number"),
+                        queryset=public_cases.select_related("body__partnership", "meeting").order_by(
+                            "meeting__start", "number"
+                        ),
                         to_attr="public_cases",
                     ),
-                    Prefetch(
-                        "progress_reports",
-                        queryset=ProgressReport.objects.select_related(
-                            "reported_by", "case__body__partnership"
-                        ),
-                    ),
+                    selectors.REPORTS,
                 ),
             ),
         )
         .get()
     )
+    adopted_by = plan.adopted_by
+    if adopted_by is not None and not Case.objects.published().filter(pk=adopted_by.pk).exists():
+        adopted_by = None
     context = base_context(
         partnership=plan.partnership,
         title=_("Status of %(plan)s") % {"plan": plan.title},
-    ) | {"plan": plan, "statuses": Measure.Status}
+    ) | {"plan": plan, "adopted_by": adopted_by}
     return render_to_string("actionplans/pdf/status.html", context), (PUBLIC, ())
 
 

@@ -4,9 +4,37 @@ from django.db.models import Prefetch
 
 from governance.models import Body
 from governance.querysets import with_source_corrections
-from meetings.models import Case
+from meetings.models import Attachment, Case
 
-from .models import ActionPlan, FocusArea, Measure, ProgressReport
+from .models import Abbreviation, ActionPlan, FocusArea, Measure, ProgressReport
+
+# What the plan's pages and PDF show of each measure and of the plan itself, a query per kind.
+BODIES = Prefetch("responsible_bodies", queryset=Body.objects.select_related("partnership"))
+REPORTS = Prefetch(
+    "progress_reports",
+    queryset=ProgressReport.objects.select_related("reported_by", "case__body__partnership"),
+)
+ABBREVIATIONS = Prefetch(
+    "abbreviation_entries",
+    queryset=Abbreviation.objects.select_related("body__partnership", "organisation"),
+)
+PLAN_RELATIONS = (
+    "partnership",
+    "adopted_by__body__partnership",
+    "adopted_by__meeting__body",
+    "period_end_meeting__body",
+)
+
+
+def plan_attachments(cases):
+    """The case attachments that are the plan, where the case is among `cases` and the attachment
+    is not exempt."""
+    return Prefetch(
+        "attachments",
+        queryset=Attachment.objects.filter(case__in=cases, exempt=False).select_related(
+            "case__body__partnership", "case__meeting"
+        ),
+    )
 
 
 def plan_with_structure(user, *, partnership, slug) -> ActionPlan:
@@ -14,18 +42,22 @@ def plan_with_structure(user, *, partnership, slug) -> ActionPlan:
 
     Raises ActionPlan.DoesNotExist when there is no such plan the user may see.
     """
-    # Only what the page shows (its goals through the measures), a query per kind whatever the
-    # number of measures; the status PDF (actionplans/pdf.py) reads its own.
     visible_cases = Case.objects.visible_to(user).select_related("body__partnership", "meeting")
     measures = Measure.objects.select_related("goal").prefetch_related(
-        Prefetch("responsible_bodies", queryset=Body.objects.select_related("partnership")),
+        BODIES,
+        "responsible_organisations",
         Prefetch("cases", queryset=visible_cases.order_by("meeting__start")),
-        "progress_reports",
+        REPORTS,
     )
     return (
         with_source_corrections(ActionPlan.objects.visible_to(user))
-        .select_related("partnership", "adopted_by__body__partnership", "adopted_by__meeting__body", "source")
-        .prefetch_related("patient_groups", Prefetch("focus_areas__measures", measures))
+        .select_related(*PLAN_RELATIONS, "source")
+        .prefetch_related(
+            "patient_groups",
+            ABBREVIATIONS,
+            plan_attachments(Case.objects.visible_to(user)),
+            Prefetch("focus_areas__measures", measures),
+        )
         .get(partnership__slug=partnership, slug=slug)
     )
 
@@ -33,11 +65,11 @@ def plan_with_structure(user, *, partnership, slug) -> ActionPlan:
 def workspace_plans(partnership):
     """The partnership's plans for the workspace's plan page, with its focus areas and measures."""
     measures = Measure.objects.select_related("goal").prefetch_related(
-        "responsible_bodies", "responsible_organisations", "cases__body"
+        BODIES, "responsible_organisations", "cases__body", REPORTS
     )
     return (
         ActionPlan.objects.filter(partnership=partnership)
-        .select_related("partnership", "adopted_by__body")
+        .select_related(*PLAN_RELATIONS)
         .prefetch_related(
             Prefetch(
                 "focus_areas",
@@ -49,7 +81,11 @@ def workspace_plans(partnership):
 
 def plans_of(partnership) -> list[ActionPlan]:
     """The partnership's plans, newest period first, for the workspace's list."""
-    return list(ActionPlan.objects.filter(partnership=partnership).order_by("-period_start", "title"))
+    return list(
+        ActionPlan.objects.filter(partnership=partnership)
+        .select_related("period_end_meeting__body")
+        .order_by("-period_start", "title")
+    )
 
 
 def workspace_measures(partnership):
@@ -57,12 +93,5 @@ def workspace_measures(partnership):
     return (
         Measure.objects.filter(focus_area__action_plan__partnership=partnership)
         .select_related("focus_area__action_plan__partnership", "goal")
-        .prefetch_related(
-            "responsible_bodies",
-            "responsible_organisations",
-            Prefetch(
-                "progress_reports",
-                ProgressReport.objects.select_related("case__body", "reported_by"),
-            ),
-        )
+        .prefetch_related(BODIES, "responsible_organisations", REPORTS)
     )

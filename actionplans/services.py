@@ -20,24 +20,24 @@ from governance import permissions
 from governance.history import save_with_history
 from governance.models import Body, Organisation
 
-from .models import ActionPlan, FocusArea, Goal, Measure, ProgressReport
+from .models import RESPONSIBLE_SEPARATORS, ActionPlan, FocusArea, Goal, Measure, ProgressReport
 
 ACTION_PLAN_FIELDS = frozenset(
     {
         "subtitle",
         "slug",
         "period_end",
+        "period_end_meeting",
+        "period_open_ended",
+        "period_dates_inferred",
         "period_text",
         "purpose",
         "introduction",
         "next_steps",
-        "abbreviations",
     }
 )
 _LETTER = re.compile(r"^\s*([a-zæøå])\s*\)\s*(.*)$", re.IGNORECASE | re.DOTALL)
 _LETTERS = "abcdefghijklmnopqrstuvwxyzæøå"
-# Where a responsible cell lists several, e.g. "SSU, FSU DIG" or "FSU og SSU".
-_RESPONSIBLE_SPLIT = re.compile(r"\s*(?:,|;|/|\bog\b|&|\+)\s*", re.IGNORECASE)
 
 
 def _next_order(queryset) -> int:
@@ -52,7 +52,7 @@ def _unique_slug(partnership, title: str) -> str:
     return slug
 
 
-def action_plan_create(*, partnership, title: str, period_start, by, **fields) -> ActionPlan:
+def action_plan_create(*, partnership, title: str, by, period_start=None, **fields) -> ActionPlan:
     permissions.require_manage(by, partnership)
     unknown = set(fields) - ACTION_PLAN_FIELDS
     if unknown:
@@ -63,6 +63,11 @@ def action_plan_create(*, partnership, title: str, period_start, by, **fields) -
         )
         if not plan.slug:
             plan.slug = _unique_slug(partnership, plan.title)
+        if (
+            plan.period_end_meeting is not None
+            and plan.period_end_meeting.body.partnership_id != partnership.pk
+        ):
+            raise ValidationError(_("The meeting belongs to another partnership."))
         plan.full_clean()
         save_with_history(plan, reason=_("Action plan created"), by=by)
     return plan
@@ -94,11 +99,34 @@ def goal_add(*, focus_area: FocusArea, text: str, by) -> Goal:
     return goal
 
 
-def _next_letter(used: set[str]) -> str:
-    for letter in _LETTERS:
+def _next_letter(used: set[str], after: str = "") -> str:
+    """The first free letter after `after` (letters run on across a focus area's goals), else any."""
+    start = _LETTERS.index(after) + 1 if after in _LETTERS else 0
+    for letter in _LETTERS[start:] + _LETTERS[:start]:
         if letter not in used:
             return letter
-    raise ValidationError(_("The focus area has no free measure letters left."))
+    raise ValidationError(_("The goal has no free measure letters left."))
+
+
+def _letters_used(focus_area: FocusArea, goal: Goal | None) -> set[str]:
+    """The letters taken where a new measure's letter must be unique: its goal, or its focus area."""
+    measures = focus_area.measures.exclude(letter="")
+    measures = measures.filter(goal=goal) if goal is not None else measures.filter(goal__isnull=True)
+    return set(measures.values_list("letter", flat=True))
+
+
+def _checked_links(focus_area, goal, bodies, organisations, by):
+    """A measure's goal and responsible records, checked to be of its focus area and partnership."""
+    partnership = focus_area.action_plan.partnership
+    permissions.require_manage(by, partnership)
+    if goal is not None and goal.focus_area_id != focus_area.pk:
+        raise ValidationError(_("The goal belongs to another focus area."))
+    bodies, organisations = list(bodies), list(organisations)
+    if any(body.partnership_id != partnership.pk for body in bodies):
+        raise ValidationError(_("A responsible body belongs to another partnership."))
+    if any(o.partnership_id not in (None, partnership.pk) for o in organisations):
+        raise ValidationError(_("A responsible organisation belongs to another partnership."))
+    return bodies, organisations
 
 
 def measure_add(
@@ -112,17 +140,11 @@ def measure_add(
     responsible_bodies: Iterable[Body] = (),
     responsible_organisations: Iterable[Organisation] = (),
     due=None,
-    status=Measure.Status.NOT_STARTED,
     reason: str = "",
 ) -> Measure:
-    partnership = focus_area.action_plan.partnership
-    permissions.require_manage(by, partnership)
-    if goal is not None and goal.focus_area_id != focus_area.pk:
-        raise ValidationError(_("The goal belongs to another focus area."))
-    bodies = list(responsible_bodies)
-    if any(body.partnership_id != partnership.pk for body in bodies):
-        raise ValidationError(_("A responsible body belongs to another partnership."))
-    organisations = list(responsible_organisations)
+    bodies, organisations = _checked_links(
+        focus_area, goal, responsible_bodies, responsible_organisations, by
+    )
     with transaction.atomic():
         measure = Measure(
             focus_area=focus_area,
@@ -131,7 +153,6 @@ def measure_add(
             letter=(letter or "").strip().lower(),
             responsible_text=(responsible_text or "").strip(),
             due=due,
-            status=status,
             order=_next_order(focus_area.measures),
         )
         measure.full_clean()
@@ -143,23 +164,75 @@ def measure_add(
     return measure
 
 
+def measure_update(
+    *,
+    measure: Measure,
+    by,
+    text: str,
+    letter: str = "",
+    goal: Goal | None = None,
+    responsible_text: str = "",
+    responsible_bodies: Iterable[Body] = (),
+    responsible_organisations: Iterable[Organisation] = (),
+    due=None,
+) -> Measure:
+    """Correct a measure: its letter (unique within its goal), goal, wording and who is responsible.
+
+    Several bodies and organisations can be responsible; the wording stays as the plan writes it.
+    """
+    bodies, organisations = _checked_links(
+        measure.focus_area, goal, responsible_bodies, responsible_organisations, by
+    )
+    with transaction.atomic():
+        fresh = Measure.objects.select_for_update().get(pk=measure.pk)
+        fresh.text = (text or "").strip()
+        fresh.letter = (letter or "").strip().lower()
+        fresh.goal = goal
+        fresh.responsible_text = (responsible_text or "").strip()
+        fresh.due = due
+        fresh.full_clean()
+        save_with_history(fresh, reason=_("Measure corrected"), by=by)
+        fresh.responsible_bodies.set(bodies)
+        fresh.responsible_organisations.set(organisations)
+    return fresh
+
+
 def _is_header(cells: list[str]) -> bool:
     first = cells[0].strip().casefold()
     second = cells[1].strip().casefold() if len(cells) > 1 else ""
     return first.startswith("hva vil vi") or second.startswith("hvordan få det til")
 
 
-def _responsible(text: str, bodies: dict[str, Body], organisations: dict[str, Organisation]):
-    found_bodies, found_organisations = [], []
-    for token in _RESPONSIBLE_SPLIT.split(text):
-        key = token.strip().casefold()
-        if not key:
-            continue
-        if key in bodies and bodies[key] not in found_bodies:
-            found_bodies.append(bodies[key])
-        elif key in organisations and organisations[key] not in found_organisations:
-            found_organisations.append(organisations[key])
-    return found_bodies, found_organisations
+class ResponsibleNames:
+    """The partnership's bodies and organisations by short name, to link a responsible wording.
+
+    Every name in the wording ("SEKR, UNN, kommunene") that is the short name of a body or an
+    organisation of the partnership is linked; the rest ("kommunene", "Felles", "FSU" for the
+    committees in general) names no single record and stays text. One rule for the table import,
+    the measure form and the demo data.
+    """
+
+    def __init__(self, partnership):
+        self.bodies = {
+            b.short_name.casefold(): b for b in Body.objects.filter(partnership=partnership) if b.short_name
+        }
+        self.organisations = {
+            o.short_name.casefold(): o
+            for o in Organisation.objects.filter(partnership=partnership)
+            if o.short_name
+        }
+
+    def links(self, text: str) -> tuple[list[Body], list[Organisation]]:
+        found_bodies, found_organisations = [], []
+        for token in RESPONSIBLE_SEPARATORS.split(text or ""):
+            key = token.strip().casefold()
+            if not key:
+                continue
+            if key in self.bodies and self.bodies[key] not in found_bodies:
+                found_bodies.append(self.bodies[key])
+            elif key in self.organisations and self.organisations[key] not in found_organisations:
+                found_organisations.append(self.organisations[key])
+        return found_bodies, found_organisations
 
 
 def measures_import_rows(*, focus_area: FocusArea, text: str, by) -> list[Measure]:
@@ -167,22 +240,25 @@ def measures_import_rows(*, focus_area: FocusArea, text: str, by) -> list[Measur
 
     Each row: "Hva vil vi?<TAB>Hvordan få det til?<TAB>Ansvarlig". An empty first
     cell continues the goal above; "a) …" gives the letter, otherwise the next
-    free one; responsible bodies and organisations are linked by short name.
+    free one after the row above; a letter is unique within its goal (a plan may start again at
+    a) under a new goal); responsible bodies and organisations are linked by short name.
     """
     partnership = focus_area.action_plan.partnership
     permissions.require_manage(by, partnership)
-    bodies = {
-        b.short_name.casefold(): b for b in Body.objects.filter(partnership=partnership) if b.short_name
-    }
-    organisations = {
-        o.short_name.casefold(): o
-        for o in Organisation.objects.filter(partnership=partnership)
-        if o.short_name
-    }
-    used = set(focus_area.measures.exclude(letter="").values_list("letter", flat=True))
+    names = ResponsibleNames(partnership)
+    existing_goals = {g.text.casefold(): g for g in focus_area.goals.all()}
+    used_by_goal: dict[str, set[str]] = {}  # goal text (casefolded, "" for none) → letters taken
+
+    def used_in(goal_text):
+        key = (goal_text or "").casefold()
+        if key not in used_by_goal:
+            goal = existing_goals.get(key) if key else None
+            used_by_goal[key] = set() if key and goal is None else _letters_used(focus_area, goal)
+        return used_by_goal[key]
 
     parsed = []  # (goal text or None, letter, measure text, responsible text)
     goal_text = None
+    previous_letter = ""
     lines = (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -210,11 +286,12 @@ def measures_import_rows(*, focus_area: FocusArea, text: str, by) -> list[Measur
             )
         match = _LETTER.match(measure_cell)
         letter = ""
+        used = used_in(goal_text)
         if match:
             letter, measure_cell = match[1].lower(), match[2].strip()
             if letter in used:
                 raise ValidationError(
-                    _("Row %(row)s: the focus area already has a measure %(letter)s).")
+                    _("Row %(row)s: the goal already has a measure %(letter)s).")
                     % {"row": number, "letter": letter}
                 )
         if not measure_cell:
@@ -222,8 +299,9 @@ def measures_import_rows(*, focus_area: FocusArea, text: str, by) -> list[Measur
                 _("Row %(row)s: the measure (Hvordan få det til?) is empty.") % {"row": number}
             )
         if not letter:
-            letter = _next_letter(used)
+            letter = _next_letter(used, after=previous_letter)
         used.add(letter)
+        previous_letter = letter
         parsed.append((goal_text, letter, measure_cell, responsible))
     if not parsed:
         raise ValidationError(_("No rows to import."))
@@ -231,7 +309,7 @@ def measures_import_rows(*, focus_area: FocusArea, text: str, by) -> list[Measur
     created = []
     reason = _("Measures imported from a table")
     with transaction.atomic():
-        goals = {g.text.casefold(): g for g in focus_area.goals.all()}
+        goals = dict(existing_goals)
         for goal_text, letter, measure_text, responsible in parsed:
             goal = None
             if goal_text:
@@ -241,7 +319,7 @@ def measures_import_rows(*, focus_area: FocusArea, text: str, by) -> list[Measur
                     goal.full_clean()
                     save_with_history(goal, reason=reason, by=by)
                     goals[goal_text.casefold()] = goal
-            found_bodies, found_organisations = _responsible(responsible, bodies, organisations)
+            found_bodies, found_organisations = names.links(responsible)
             created.append(
                 measure_add(
                     focus_area=focus_area,
@@ -274,7 +352,11 @@ def action_plan_link_adoption(*, action_plan: ActionPlan, case, by) -> ActionPla
 def progress_report_add(
     *, measure: Measure, status, by, text: str = "", case=None, reported_by: Body | None = None, date=None
 ) -> ProgressReport:
-    """A status report on a measure (often given in a body's case); the measure takes its status."""
+    """A status report on a measure (often given in a body's case).
+
+    The measure's status is its latest report's (Measure.status): nothing is copied onto it, and
+    the reports are its history. The case is linked to the measure too (Measure.cases).
+    """
     partnership = measure.focus_area.action_plan.partnership
     permissions.require_manage(by, partnership)
     if case is not None and case.body.partnership_id != partnership.pk:
@@ -291,13 +373,7 @@ def progress_report_add(
             date=date or timezone.localdate(),
         )
         report.full_clean()
-        reason = _("Progress reported")
-        save_with_history(report, reason=reason, by=by)
-        fresh = Measure.objects.select_for_update().get(pk=measure.pk)
-        fresh.status = status
-        fresh.full_clean()
-        save_with_history(fresh, reason=reason, by=by)
+        save_with_history(report, reason=_("Progress reported"), by=by)
         if case is not None:
-            fresh.cases.add(case)
-        measure.status = status
+            measure.cases.add(case)
     return report

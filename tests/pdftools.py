@@ -34,6 +34,11 @@ def text(data: bytes) -> str:
     return _run("pdftotext", data, "-enc", "UTF-8").casefold()
 
 
+def raw_text(data: bytes) -> str:
+    """The text in the order it is drawn (a table row by row, cell by cell), case-folded."""
+    return _run("pdftotext", data, "-raw", "-enc", "UTF-8").casefold()
+
+
 def info(data: bytes) -> str:
     """pdfinfo's report with the XMP metadata (PDF/A part and conformance)."""
     return _run("pdfinfo", data) + _run("pdfinfo", data, "-meta")

@@ -16,7 +16,14 @@ from django.views.decorators.http import require_http_methods
 from governance.decorators import secretariat_required
 
 from .. import selectors, services
-from ..forms import ActionPlanForm, AdoptionForm, FocusAreaForm, MeasureRowsForm, ProgressReportForm
+from ..forms import (
+    ActionPlanForm,
+    AdoptionForm,
+    FocusAreaForm,
+    MeasureForm,
+    MeasureRowsForm,
+    ProgressReportForm,
+)
 from ..models import FocusArea
 
 
@@ -49,6 +56,7 @@ def action_plans(request, partnership):
         request,
         "actionplans/manage/action_plans.html",
         {"partnership": partnership, "plans": selectors.plans_of(partnership), "form": form},
+        status=400 if form.errors else 200,
     )
 
 
@@ -149,13 +157,43 @@ def action_plan(request, partnership, pk):
     )
 
 
+def _measure_initial(item):
+    return {
+        "goal": item.goal_id,
+        "letter": item.letter,
+        "text": item.text,
+        "responsible_text": item.responsible_text,
+        "responsible_bodies": [b.pk for b in item.responsible_bodies.all()],
+        "responsible_organisations": [o.pk for o in item.responsible_organisations.all()],
+        "due": item.due,
+    }
+
+
 @secretariat_required
 @require_http_methods(["GET", "POST"])
 def measure(request, partnership, pk):
-    """A measure and its progress reports; record a new report (the measure takes its status)."""
+    """A measure and its progress reports; correct the measure, or record a new report (the
+    measure's status is its latest report's)."""
     item = get_object_or_404(selectors.workspace_measures(partnership), pk=pk)
-    form = ProgressReportForm(request.POST or None, partnership=partnership, initial={"status": item.status})
-    if (
+    action = request.POST.get("action") if request.method == "POST" else None
+    edit = MeasureForm(
+        request.POST if action == "edit" else None,
+        prefix="measure",
+        measure=item,
+        initial=_measure_initial(item),
+    )
+    form = ProgressReportForm(
+        request.POST if request.method == "POST" and action != "edit" else None,
+        partnership=partnership,
+        initial={"status": item.status if item.latest_report is not None else None},
+    )
+    if action == "edit":
+        if edit.is_valid() and _call(
+            edit, None, lambda: services.measure_update(measure=item, by=request.user, **edit.cleaned_data)
+        ):
+            messages.success(request, _("The measure is corrected."))
+            return redirect("manage:measure", partnership.slug, item.pk)
+    elif (
         request.method == "POST"
         and form.is_valid()
         and _call(
@@ -174,5 +212,8 @@ def measure(request, partnership, pk):
             "measure": item,
             "plan": item.focus_area.action_plan,
             "form": form,
+            "edit_form": edit,
         },
+        # Refused input: the page again with its messages and the person's text, as a 400.
+        status=400 if edit.errors or form.errors else 200,
     )

@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from governance.models import Partnership
@@ -23,7 +24,12 @@ def plan_detail(request, partnership, slug):
     return render(
         request,
         "actionplans/action_plan.html",
-        {"partnership": plan.partnership, "plan": plan, "adopted_by": adopted_by},
+        {
+            "partnership": plan.partnership,
+            "plan": plan,
+            "adopted_by": adopted_by,
+            "is_current": plan.is_current(timezone.localdate()),
+        },
     )
 
 
@@ -31,6 +37,9 @@ def plan_detail(request, partnership, slug):
 def plan_list(request, partnership):
     partnership = get_object_or_404(Partnership, slug=partnership)
     plans = (
-        ActionPlan.objects.visible_to(request.user).filter(partnership=partnership).order_by("-period_start")
+        ActionPlan.objects.visible_to(request.user)
+        .filter(partnership=partnership)
+        .select_related("period_end_meeting__body")
+        .order_by("-period_start")
     )
     return render(request, "actionplans/plan_list.html", {"partnership": partnership, "plans": plans})

@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Max
 from django.utils import timezone
 
-from actionplans.models import ActionPlan, FocusArea, Goal, Measure
+from actionplans.models import Abbreviation, ActionPlan, FocusArea, Goal, Measure, ProgressReport
+from actionplans.services import ResponsibleNames
 from governance.models import Body, Membership, Organisation, Partnership, PatientGroup, Person
 from meetings.models import (
     Attachment,
@@ -331,11 +332,12 @@ ACTION_PLAN_FIELDS = {
     "slug",
     "period_start",
     "period_end",
+    "period_open_ended",
+    "period_dates_inferred",
     "period_text",
     "purpose",
     "introduction",
     "next_steps",
-    "abbreviations",
 }
 
 
@@ -348,7 +350,17 @@ def load_action_plan(row: dict[str, Any], registry: Registry) -> ActionPlan:
     """A plan with its focus areas; measures sit under a goal, or directly under the area."""
     _check_fields(
         row,
-        ACTION_PLAN_FIELDS | {"key", "partnership", "adopted_by", "patient_groups", "focus_areas"},
+        ACTION_PLAN_FIELDS
+        | {
+            "key",
+            "partnership",
+            "adopted_by",
+            "period_end_meeting",
+            "patient_groups",
+            "abbreviations",
+            "attachments",
+            "focus_areas",
+        },
         "handlingsplan",
     )
     plan = ActionPlan(
@@ -358,10 +370,20 @@ def load_action_plan(row: dict[str, Any], registry: Registry) -> ActionPlan:
     )
     if "adopted_by" in row:
         plan.adopted_by = registry.get("cases", row["adopted_by"])
+    if "period_end_meeting" in row:
+        plan.period_end_meeting = registry.get("meetings", row["period_end_meeting"])
     _save(plan)
     registry.add("action_plans", row.get("key"), plan)
     if "patient_groups" in row:
         plan.patient_groups.set(registry.get_many("patient_groups", row["patient_groups"]))
+    load_abbreviations(row.get("abbreviations", []), plan, registry)
+    for attachment in row.get("attachments", []):
+        # The case attachment that is this plan: its case and its place in the list ("Vedlegg 1").
+        _check_fields(attachment, {"case", "order"}, "vedlegg")
+        plan.attachments.add(
+            registry.get("cases", attachment["case"]).attachments.get(order=attachment["order"])
+        )
+    names = ResponsibleNames(plan.partnership)
     for order, area_row in enumerate(row.get("focus_areas", []), start=1):
         _check_fields(area_row, {"number", "title", "description", "goals", "measures"}, "innsatsområde")
         area = _save(
@@ -370,33 +392,63 @@ def load_action_plan(row: dict[str, Any], registry: Registry) -> ActionPlan:
         measure_order = 0
         for measure_row in area_row.get("measures", []):
             measure_order += 1
-            load_measure(measure_row, area, None, measure_order, registry)
+            load_measure(measure_row, area, None, measure_order, registry, names)
         for goal_order, goal_row in enumerate(area_row.get("goals", []), start=1):
             _check_fields(goal_row, {"text", "measures"}, "mål")
             goal = _save(Goal(focus_area=area, order=goal_order, text=_text(goal_row["text"])))
             for measure_row in goal_row.get("measures", []):
                 measure_order += 1
-                load_measure(measure_row, area, goal, measure_order, registry)
+                load_measure(measure_row, area, goal, measure_order, registry, names)
     return plan
 
 
-MEASURE_FIELDS = {"letter", "text", "responsible_text", "status", "due"}
+def load_abbreviations(rows: list[dict[str, Any]], plan: ActionPlan, registry: Registry) -> None:
+    """The plan's own list of abbreviations: each line a body or organisation, or free text."""
+    for order, row in enumerate(rows, start=1):
+        _check_fields(row, {"body", "organisation", "abbreviation", "explanation"}, "forkortelse")
+        entry = Abbreviation(
+            action_plan=plan,
+            order=order,
+            abbreviation=row.get("abbreviation", ""),
+            explanation=row.get("explanation", ""),
+        )
+        if "body" in row:
+            entry.body = registry.get("bodies", row["body"])
+        if "organisation" in row:
+            entry.organisation = registry.get("organisations", row["organisation"])
+        _save(entry)
+
+
+MEASURE_FIELDS = {"letter", "text", "responsible_text", "due"}
 
 
 def load_measure(
-    row: dict[str, Any], area: FocusArea, goal: Goal | None, order: int, registry: Registry
+    row: dict[str, Any],
+    area: FocusArea,
+    goal: Goal | None,
+    order: int,
+    registry: Registry,
+    names: ResponsibleNames,
 ) -> Measure:
-    _check_fields(
-        row,
-        MEASURE_FIELDS | {"responsible_bodies", "responsible_organisations", "cases", "patient_groups"},
-        "tiltak",
-    )
+    """A measure; who is responsible is linked from its wording by the rule of the workspace's
+    import (actionplans.services.ResponsibleNames), and its status comes from its reports."""
+    _check_fields(row, MEASURE_FIELDS | {"cases", "patient_groups", "progress_reports"}, "tiltak")
     measure = _save(Measure(focus_area=area, goal=goal, order=order, **_fields(row, MEASURE_FIELDS)))
-    if "responsible_bodies" in row:
-        measure.responsible_bodies.set(registry.get_many("bodies", row["responsible_bodies"]))
-    if "responsible_organisations" in row:
-        measure.responsible_organisations.set(
-            registry.get_many("organisations", row["responsible_organisations"])
+    bodies, organisations = names.links(measure.responsible_text)
+    measure.responsible_bodies.set(bodies)
+    measure.responsible_organisations.set(organisations)
+    for report in row.get("progress_reports", []):
+        _check_fields(report, {"date", "status", "case", "text"}, "statusrapport")
+        case = registry.get("cases", report["case"]) if "case" in report else None
+        _save(
+            ProgressReport(
+                measure=measure,
+                date=report["date"],
+                status=report["status"],
+                text=_text(report.get("text", "")),
+                case=case,
+                reported_by=case.body if case is not None else None,
+            )
         )
     if "cases" in row:
         measure.cases.set(registry.get_many("cases", row["cases"]))

@@ -37,6 +37,11 @@ def test_content(plan_pdf):
         "tiltak",
         "ansvarlig",
         "fsu bu",
+        # #13: goal → measures, "not reported", the abbreviation list, the inferred dates marked.
+        "hva vil vi? personsentrert, helhetlig og proaktiv helsetjeneste",
+        "ikke rapportert",
+        "forkortelser",
+        "kilden oppgir ikke disse datoene",
     ):
         assert expected in text, expected
     assert 3 <= pdftools.pages(data) <= 30

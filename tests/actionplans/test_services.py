@@ -122,11 +122,13 @@ def test_adoption_and_progress_report(world, staff, area):
     report = services.progress_report_add(
         measure=measure, status=Measure.Status.IN_PROGRESS, text="Arbeidet er i gang.", case=case, by=staff
     )
-    measure.refresh_from_db()
+    measure = Measure.objects.get(pk=measure.pk)
     assert measure.status == Measure.Status.IN_PROGRESS
     assert report.reported_by == world.body and list(measure.cases.all()) == [case]
+    # The status is not copied onto the measure: its history is the reports'.
     assert report.history.latest().history_user == staff
-    assert measure.history.latest().history_change_reason == "Status rapportert"
+    assert report.history.latest().history_change_reason == "Status rapportert"
+    assert not measure.history.filter(history_change_reason="Status rapportert").exists()
 
 
 def test_other_partnerships_case_is_refused(world, staff, area):

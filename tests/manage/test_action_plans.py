@@ -252,7 +252,7 @@ def test_record_progress_and_see_it_on_the_public_plan(plan, meetings_world, cli
     assert "Planen for overganger er på høring." in public.content.decode()
 
     response = client.post(url, {"status": "no-such-status"})
-    assert response.status_code == 200 and 'id="error-summary"' in response.content.decode()
+    assert response.status_code == 400 and 'id="error-summary"' in response.content.decode()
 
 
 @pytest.mark.django_db

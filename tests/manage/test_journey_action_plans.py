@@ -33,12 +33,12 @@ def test_secretariat_records_progress_on_a_measure(demo_live, browser):
     staff.fill("textarea[name=text]", report)
     staff.select_option("select[name=case]", value=str(case.pk))
     staff.fill("input[name=date]", "2023-05-12")
-    staff.click("main form button[type=submit]")
+    staff.click("main form button[value=report]")
     staff.wait_for_load_state()
     expect(staff.locator("table").filter(has_text=report)).to_be_visible()
     measure.refresh_from_db()
     assert measure.status == "in_progress"
-    assert measure.progress_reports.get().case == case
+    assert measure.progress_reports.get(text=report).case == case
 
     visitor = browser.new_context().new_page()
     assert visitor.goto(base + "/troms-ofoten/handlingsplaner/handlingsplan-2023/").status == 200

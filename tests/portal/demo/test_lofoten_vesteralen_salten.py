@@ -180,6 +180,9 @@ def test_pm_case_07_2021_adopts_the_action_plan(output):
     assert plan.title == "Handlingsplan for Helsefelleskapet Lofoten, Vesterålen og Salten 2021-2022"
     assert plan.period_start == dt.date(2021, 9, 23)
     assert plan.period_text == "Gjeldene for perioden 23. september 2021 til og med partnerskapsmøtet 2022."
+    # "til og med partnerskapsmøtet 2022": the end is that meeting's date, not a stored one.
+    assert plan.period_end is None and plan.end_date == dt.date(2022, 10, 25)
+    assert plan.attachments.get() == attachment
     assert plan.patient_groups.count() == 4
     areas = list(plan.focus_areas.order_by("order"))
     assert [area.title for area in areas] == [

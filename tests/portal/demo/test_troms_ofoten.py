@@ -89,34 +89,35 @@ def test_fsu_bu_previous_and_next_meetings(output):
 
 # --- Handlingsplan 2023, Troms og Ofoten -------------------------------------------------------
 
-# (focus area, letter) → (responsible as written, linked bodies, linked organisations)
-MEASURES_2023 = {
-    ("2.1", "a"): ("FSU BU", {"FSU BU"}, set()),
-    ("2.1", "b"): ("Samhandl.-sjefene", set(), set()),
-    ("2.1", "c"): ("UNN og kommunene", set(), {"UNN"}),
-    ("2.1", "d"): ("FSU og SSU", {"SSU"}, set()),
-    ("2.1", "e"): ("Utvalgsrepresentanter", set(), set()),
-    ("2.1", "f"): ("SEKR, UNN, kommunene", {"SEKR"}, {"UNN"}),
-    ("2.1", "g"): ("SEKR", {"SEKR"}, set()),
-    ("2.1", "h"): ("Samhandl.-sjefene", set(), set()),
-    ("2.1", "i"): ("SSU, FSU DIG", {"SSU", "FSU DIG"}, set()),
-    ("2.2", "a"): ("SEKR", {"SEKR"}, set()),
-    ("2.2", "b"): ("SEKR", {"SEKR"}, set()),
-    ("2.2", "c"): ("SEKR", {"SEKR"}, set()),
-    ("2.2", "d"): ("SEKR", {"SEKR"}, set()),
-    ("2.2", "e"): ("Felles", set(), set()),
-    ("2.2", "f"): ("FSU, SSU", {"SSU"}, set()),
-    ("2.2", "g"): ("UNN, kommunene", set(), {"UNN"}),
-    ("2.3", "a"): ("UNN og kommunene", set(), {"UNN"}),
-    ("2.3", "b"): ("UNN og kommunene", set(), {"UNN"}),
-    ("2.3", "c"): ("UNN og kommunene", set(), {"UNN"}),
-    ("2.3", "d"): ("FSU REST", {"FSU REST"}, set()),
-    ("2.3", "e"): ("FSU REST", {"FSU REST"}, set()),
-    ("2.3", "f"): ("FSU REST", {"FSU REST"}, set()),
-    ("2.3", "g"): ("UNN og kommunene", set(), {"UNN"}),
-    ("2.3", "h"): ("UNN og kommunene", set(), {"UNN"}),
-    ("2.3", "i"): ("FSU REST, SSU", {"FSU REST", "SSU"}, set()),
-}
+# (focus area, letter, responsible as written, linked bodies, linked organisations), in the order
+# of the plan; letters are per goal (2.3 starts again at a) under its last goal).
+MEASURES_2023 = [
+    ("2.1", "a", "FSU BU", {"FSU BU"}, set()),
+    ("2.1", "b", "Samhandl.-sjefene", set(), set()),
+    ("2.1", "c", "UNN og kommunene", set(), {"UNN"}),
+    ("2.1", "d", "FSU og SSU", {"SSU"}, set()),
+    ("2.1", "e", "Utvalgsrepresentanter", set(), set()),
+    ("2.1", "f", "SEKR, UNN, kommunene", {"SEKR"}, {"UNN"}),
+    ("2.1", "g", "SEKR", {"SEKR"}, set()),
+    ("2.1", "h", "Samhandl.-sjefene", set(), set()),
+    ("2.1", "i", "SSU, FSU DIG", {"SSU", "FSU DIG"}, set()),
+    ("2.2", "a", "SEKR", {"SEKR"}, set()),
+    ("2.2", "b", "SEKR", {"SEKR"}, set()),
+    ("2.2", "c", "SEKR", {"SEKR"}, set()),
+    ("2.2", "d", "SEKR", {"SEKR"}, set()),
+    ("2.2", "e", "Felles", set(), set()),
+    ("2.2", "f", "FSU, SSU", {"SSU"}, set()),
+    ("2.2", "g", "UNN, kommunene", set(), {"UNN"}),
+    ("2.3", "a", "UNN og kommunene", set(), {"UNN"}),
+    ("2.3", "b", "UNN og kommunene", set(), {"UNN"}),
+    ("2.3", "c", "UNN og kommunene", set(), {"UNN"}),
+    ("2.3", "d", "FSU REST", {"FSU REST"}, set()),
+    ("2.3", "e", "FSU REST", {"FSU REST"}, set()),
+    ("2.3", "f", "FSU REST", {"FSU REST"}, set()),
+    ("2.3", "a", "UNN og kommunene", set(), {"UNN"}),
+    ("2.3", "b", "UNN og kommunene", set(), {"UNN"}),
+    ("2.3", "c", "FSU REST, SSU", {"FSU REST", "SSU"}, set()),
+]
 
 
 def test_action_plan_2023(output):
@@ -127,7 +128,11 @@ def test_action_plan_2023(output):
     assert plan.adopted_by is None
     assert plan.patient_groups.count() == 4
     assert "- vi lærer av hverandre, med kompetansedeling på tvers." in plan.introduction
-    assert "FSU DIG – faglig samarbeidsutvalg for digital samhandling" in plan.abbreviations
+    assert plan.period_dates_inferred
+    assert plan.period_text == "Handlingsplanen vil derfor i utgangspunktet gjelde for bare ett år."
+    fsu_dig = plan.abbreviation_entries.get(body__short_name="FSU DIG")
+    assert fsu_dig.explanation == "faglig samarbeidsutvalg for digital samhandling"
+    assert plan.abbreviation_entries.count() == 10
     assert plan.next_steps.startswith("Arbeidet med ny samarbeidsavtale pågår")
 
     areas = list(plan.focus_areas.order_by("order"))
@@ -140,15 +145,21 @@ def test_action_plan_2023(output):
     assert [area.goals.count() for area in areas] == [3, 3, 3]
     assert areas[0].description.endswith("- helsefellesskapet er pådriver")
 
-    measures = Measure.objects.filter(focus_area__action_plan=plan).select_related("focus_area")
-    loaded = {
-        (measure.focus_area.number, measure.letter): (
+    measures = (
+        Measure.objects.filter(focus_area__action_plan=plan)
+        .select_related("focus_area")
+        .order_by("focus_area__order", "order")
+    )
+    loaded = [
+        (
+            measure.focus_area.number,
+            measure.letter,
             measure.responsible_text,
             {body.short_name for body in measure.responsible_bodies.all()},
             {organisation.short_name for organisation in measure.responsible_organisations.all()},
         )
         for measure in measures
-    }
+    ]
     assert loaded == MEASURES_2023
     assert all(
         body.partnership.slug == TO for measure in measures for body in measure.responsible_bodies.all()
@@ -158,10 +169,19 @@ def test_action_plan_2023(output):
 def test_action_plan_2023_letters_and_links(output):
     area_23 = FocusArea.objects.get(action_plan__slug="handlingsplan-2023", number="2.3")
     technology = area_23.goals.get(text="Bruk av teknologi og digitale løsninger")
-    # The seed restarts at a); the letters are unique per focus area.
-    assert list(technology.measures.order_by("order").values_list("letter", flat=True)) == ["g", "h", "i"]
+    # The seed restarts at a); letters are unique per goal, so they are the seed's.
+    assert list(technology.measures.order_by("order").values_list("letter", flat=True)) == ["a", "b", "c"]
     first = Measure.objects.get(
         focus_area__number="2.1", focus_area__action_plan__slug="handlingsplan-2023", letter="a"
     )
     assert first.text == "Utarbeide plan for bedre overganger barn til voksen"
     assert [case.case_number for case in first.cases.all()] == ["09/23"]
+    report = first.progress_reports.get()
+    assert (report.status, report.case.case_number, report.date) == (
+        "in_progress",
+        "09/23",
+        dt.date(2023, 5, 12),
+    )
+    assert first.status == "in_progress"
+    others = Measure.objects.filter(focus_area__action_plan__slug="handlingsplan-2023").exclude(pk=first.pk)
+    assert all(measure.status == "not_reported" for measure in others)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actionplans', '0001_initial'),
+        ('actionplans', '0003_remove_free_text_abbreviations'),
         ('governance', '0004_source_documents_and_names'),
     ]
 
