@@ -83,7 +83,10 @@ def meeting_create(request, partnership):
         else:
             messages.success(request, _("The meeting is planned. Build its agenda."))
             return redirect("manage:meeting", partnership.slug, meeting.pk)
-    return render(request, "meetings/manage/meeting_form.html", {"partnership": partnership, "form": form})
+    status = 400 if form.is_bound else 200  # a refused form: its message, with what was entered
+    return render(
+        request, "meetings/manage/meeting_form.html", {"partnership": partnership, "form": form}, status=status
+    )
 
 
 def _to_meeting(request, meeting, success: str = "", anchor: str = ""):
