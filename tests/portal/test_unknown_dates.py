@@ -174,3 +174,11 @@ def test_unknown_date_page_queries(unknown_world, anon_client, django_assert_max
     anon_client.get(unknown.get_absolute_url())
     with django_assert_max_num_queries(15):
         assert anon_client.get(unknown.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_search_shows_no_date_for_a_meeting_whose_date_is_not_stated(unknown_world, anon_client):
+    unknown, _, _ = unknown_world
+    body = squashed(anon_client.get("/sok/", {"q": "Velkommen"}).content.decode())
+    assert "Velkommen" in body
+    assert "1. januar 2024" not in body
