@@ -92,7 +92,7 @@ def test_any_date_input_gives_a_message_never_a_500(
         content = response.content.decode()
         assert Meeting.objects.count() == count
         if any("\x00" in value for value in data.values()):
-            return  # refused before the form by the middleware (tests/helsefellesskap/test_null_characters.py)
+            return  # refused by the middleware first (tests/helsefellesskap/test_null_characters.py)
         assert 'id="error-summary"' in content
         if date_text.strip():
             assert escape(date_text.strip()) in content  # nothing entered is lost
