@@ -6,7 +6,9 @@ public meetings, and their papers are on the site.
 
 What a feed holds does not grow with the years: a calendar holds the meetings of the past 12
 months and every coming one, and says so in its description; the older ones are there a year at
-a time (`kalender.ics?år=2023`). The Atom feed holds the latest MINUTES_FEED_ITEMS minutes.
+a time (`kalender.ics?år=2023`). A meeting whose date is not stated in the source is in no
+calendar (meetings/lifecycle.py: in_calendar); one whose time is not known is an all-day event.
+The Atom feed holds the latest MINUTES_FEED_ITEMS minutes.
 """
 
 import datetime as dt
@@ -26,7 +28,7 @@ from icalendar import Calendar, Event
 from governance.models import Body, Partnership
 from governance.templatetags.portal import meeting_date
 
-from .models import Amendment, Meeting
+from .models import Amendment, Meeting, Minutes
 from .record import protocol_records
 
 VISITOR = AnonymousUser()
@@ -126,7 +128,8 @@ def _calendar_response(request, meetings, name) -> HttpResponse:
     calendar.add("x-wr-calname", name if year is None else f"{name} {year}")
     calendar.add("x-wr-caldesc", _window_description(request, year))
     calendar.add("x-wr-timezone", "Europe/Oslo")
-    for meeting in _in_window(meetings, year):
+    # A meeting whose date the source does not give is not put on an invented day.
+    for meeting in _in_window(meetings.in_calendar(), year):
         calendar.add_component(meeting_event(meeting, request))
     calendar.add_missing_timezones()
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
@@ -196,6 +199,11 @@ class MinutesFeed(Feed):
             .annotate(
                 minutes_amended_at=_latest(Amendment.objects.filter(minutes=OuterRef("minutes"))),
                 case_amended_at=_latest(Amendment.objects.filter(case__meeting=OuterRef("pk"))),
+                minutes_recorded_at=Subquery(
+                    Minutes.history.model.objects.filter(id=OuterRef("minutes"))
+                    .order_by("-history_date")
+                    .values("history_date")[:1]
+                ),
             )
             .order_by("-start")[:MINUTES_FEED_ITEMS]
         )
@@ -229,6 +237,8 @@ class MinutesFeed(Feed):
             blocks.append(block)
         blocks += [str(correction) for correction in record.corrections]
         blocks += [str(c) for section in record.sections for c in section.corrections]
+        if item.minutes.publication.date_unknown:
+            blocks.insert(0, _("Published; the date is not stated in the source."))
         return linebreaks("\n\n".join(blocks) or _("Minutes published."), autoescape=True)
 
     def item_link(self, item):
@@ -243,5 +253,8 @@ class MinutesFeed(Feed):
         return item.minutes.published_at
 
     def item_updateddate(self, item):
-        """A correction after publication makes the entry new again."""
-        return max(filter(None, [item.minutes.published_at, item.minutes_amended_at, item.case_amended_at]))
+        """A correction after publication makes the entry new again. Minutes published on a day the
+        source does not give have no publication date: the entry is then as new as its record in
+        the portal (Atom's `updated` is about the entry, and no day is invented for the source)."""
+        dates = [item.minutes.published_at, item.minutes_amended_at, item.case_amended_at]
+        return max(filter(None, dates), default=item.minutes_recorded_at)

@@ -1,11 +1,15 @@
 """Forms of the secretariat's workspace; the services do the validating that matters."""
 
+import datetime as dt
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Body, PatientGroup
 
+from . import lifecycle
 from .models import Attendance, Case, Meeting, Minutes
 from .services import EXEMPTION_BASES
 from .text import validate_casetext
@@ -54,10 +58,41 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class MeetingForm(forms.Form):
+    """Plan a meeting; its date is exact, a day without a time, or not known (meetings/lifecycle.py:
+    DatePrecision), each with its own fields. `cleaned_data` gets `start`, `end`,
+    `start_time_known`, `date_known` and `date_text` for the service, whichever was chosen."""
+
+    FIRST_YEAR, LAST_YEAR = 1900, 2200
+
     body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.none())
-    start = forms.DateTimeField(label=_("Starts"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"])
+    when = forms.ChoiceField(
+        label=_("What is known about the date"),
+        choices=lifecycle.DatePrecision.choices,
+        initial=lifecycle.DatePrecision.EXACT,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    start = forms.DateTimeField(
+        label=_("Starts"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"], required=False
+    )
     end = forms.DateTimeField(
         label=_("Ends"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M"], required=False
+    )
+    day = forms.DateField(
+        label=_("Date (time not known)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    year = forms.IntegerField(
+        label=_("Year (date not known)"),
+        required=False,
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        help_text=_("Used only to sort the meeting; it is not shown as its date."),
+    )
+    date_text = forms.CharField(
+        label=_("What the source says about the date"),
+        required=False,
+        max_length=300,
+        help_text=_("For example “2024, Helseinnovasjonsuka”."),
     )
     place = forms.CharField(label=_("Place"), required=False, max_length=300)
     is_digital = forms.BooleanField(label=_("Digital meeting"), required=False)
@@ -77,9 +112,36 @@ class MeetingForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            self.add_error("end", _("A meeting cannot end before it starts."))
+        when = data.get("when") or lifecycle.DatePrecision.EXACT
+        data["when"] = when
+        data["date_known"] = when != lifecycle.DatePrecision.UNKNOWN
+        data["start_time_known"] = when == lifecycle.DatePrecision.EXACT
+        if when == lifecycle.DatePrecision.EXACT:
+            if not data.get("start") and "start" not in self.errors:
+                self.add_error("start", _("Enter when the meeting starts."))
+            if data.get("start") and data.get("end") and data["end"] < data["start"]:
+                self.add_error("end", _("A meeting cannot end before it starts."))
+            data["date_text"] = ""
+        elif when == lifecycle.DatePrecision.DAY:
+            if not data.get("day") and "day" not in self.errors:
+                self.add_error("day", _("Enter the date of the meeting."))
+            else:
+                data["start"] = _local_midnight(data.get("day"))
+            data["end"], data["date_text"] = None, ""
+        else:
+            if not data.get("year") and "year" not in self.errors:
+                self.add_error("year", _("Enter the year the meeting belongs to, for sorting."))
+            elif data.get("year"):
+                # The sort key: the first moment of the year the source allows; never shown.
+                data["start"] = _local_midnight(dt.date(data["year"], 1, 1))
+            data["end"] = None
         return data
+
+
+def _local_midnight(day):
+    if day is None:
+        return None
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
 class NewCaseForm(forms.Form):

@@ -143,3 +143,61 @@ def is_locked(meeting) -> bool:
 
 def was_held(meeting) -> bool:
     return meeting is not None and rules(meeting).held
+
+
+# --- What is known about the meeting's date, and about the minutes' approval and publication ---
+#
+# Unknown is a value. A meeting's date is exact (date and time), a date without a time, or not
+# stated in the source (then `Meeting.date_text` holds what is known, "2024, Helseinnovasjonsuka",
+# and `start` is only a sort key: the first moment of the period the source allows, never shown).
+# The minutes' approval and publication are each done with a date, done with the date not
+# recorded in the source, or not done yet; the meeting's status says whether the step is done,
+# the date fields say when, and `*_date_known = False` says the source does not.
+
+
+class DatePrecision(models.TextChoices):
+    EXACT = "exact", _("date and time")
+    DAY = "day", _("date without time")
+    UNKNOWN = "unknown", _("date not stated in the source")
+
+
+def date_precision(meeting) -> str:
+    if not meeting.date_known:
+        return DatePrecision.UNKNOWN
+    return DatePrecision.EXACT if meeting.start_time_known else DatePrecision.DAY
+
+
+def in_calendar(meeting) -> bool:
+    """Whether the meeting can be an event in a calendar (.ics): only on a day the source gives."""
+    return meeting.date_known
+
+
+CALENDAR_Q = models.Q(date_known=True)  # the same rule, for querysets
+
+
+@dataclass(frozen=True)
+class Step:
+    """An approval or publication of minutes: done or not, and when if the source says."""
+
+    done: bool
+    at: object  # datetime | None: None when not done, or done on a day the source does not give
+
+    @property
+    def date_unknown(self) -> bool:
+        return self.done and self.at is None
+
+
+def minutes_approval(minutes) -> Step:
+    if minutes is None:
+        return Step(False, None)
+    return Step(minutes.approved_at is not None or not minutes.approval_date_known, minutes.approved_at)
+
+
+def minutes_publication(minutes) -> Step:
+    if minutes is None:
+        return Step(False, None)
+    return Step(minutes.published_at is not None or not minutes.publication_date_known, minutes.published_at)
+
+
+# Minutes rows that count as published (the date may be unrecorded), for querysets.
+MINUTES_PUBLISHED_Q = models.Q(published_at__isnull=False) | models.Q(publication_date_known=False)

@@ -112,7 +112,10 @@ def _access_rows(user, **filters) -> list[_Access]:
 
 
 def summoned(meeting: Meeting):
-    """Members and substitutes in office on the meeting day, by whom they represent."""
+    """Members and substitutes in office on the meeting day, by whom they represent; nobody when
+    the source gives no day (who was in office then is not known)."""
+    if not meeting.date_known:
+        return [], []
     roles_first = [
         Membership.Role.LEADER,
         Membership.Role.DEPUTY_LEADER,
@@ -151,7 +154,7 @@ def notice_document(meeting: Meeting, user) -> PdfDocument:
         pk=meeting.pk,
         audience=_audience(rows, published=meeting.agenda_is_public),
         access=_access_of(rows),
-        filename=f"innkalling-{meeting.body.slug}-{timezone.localtime(meeting.start):%Y-%m-%d}.pdf",
+        filename=f"innkalling-{meeting.body.slug}-{meeting.url_key}.pdf",
         build=functools.partial(notice_html, meeting, user),
         scopes=document_scopes(meeting.body.partnership_id),
     )
@@ -185,7 +188,7 @@ def protocol_document(meeting: Meeting, user) -> PdfDocument:
         pk=meeting.pk,
         audience=_audience(rows, published=meeting.minutes_are_public),
         access=_access_of(rows),
-        filename=f"protokoll-{meeting.body.slug}-{timezone.localtime(meeting.start):%Y-%m-%d}.pdf",
+        filename=f"protokoll-{meeting.body.slug}-{meeting.url_key}.pdf",
         build=functools.partial(protocol_html, meeting, user),
         scopes=document_scopes(meeting.body.partnership_id),
     )

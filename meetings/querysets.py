@@ -7,7 +7,7 @@ from django.db.models import Case as Conditional
 from governance.permissions import all_of, matches_nothing
 
 from . import permissions
-from .lifecycle import AGENDA_PUBLIC_STATUSES, MINUTES_PUBLIC_STATUSES
+from .lifecycle import AGENDA_PUBLIC_STATUSES, CALENDAR_Q, MINUTES_PUBLIC_STATUSES, MINUTES_PUBLISHED_Q
 
 
 def _flag(condition):
@@ -32,6 +32,10 @@ class MeetingQuerySet(models.QuerySet):
         from django.utils import timezone
 
         return self.filter(start__gte=now or timezone.now()).order_by("start")
+
+    def in_calendar(self):
+        """Meetings that may be calendar events: those on a day the source gives."""
+        return self.filter(CALENDAR_Q)
 
     def with_access(self, user):
         """Annotate `minutes_visible` so lists need no query per row."""
@@ -63,7 +67,7 @@ class CaseQuerySet(models.QuerySet):
 
 class MinutesQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(meeting__status__in=MINUTES_PUBLIC_STATUSES, published_at__isnull=False)
+        return self.filter(MINUTES_PUBLISHED_Q, meeting__status__in=MINUTES_PUBLIC_STATUSES)
 
     def visible_to(self, user):
         return self.filter(permissions.minutes_visible_q(user, "meeting__"))

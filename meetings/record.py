@@ -128,7 +128,7 @@ class ProtocolRecord:
 
     @property
     def is_draft(self) -> bool:
-        return self.minutes is None or self.minutes.approved_at is None
+        return not lifecycle.minutes_approval(self.minutes).done
 
     @property
     def sections_before(self) -> list:

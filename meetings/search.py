@@ -70,6 +70,7 @@ class Hit:
     snippet: SafeString
     date: object
     rank: float = 0.0
+    date_known: bool = True  # False: `date` only sorts the hit (the source gives no date)
 
 
 @dataclass
@@ -321,6 +322,14 @@ def _attachment_documents(user):
 
 
 def _hit_for(kind, obj, snippet, rank=0.0) -> Hit:
+    hit = _hit(kind, obj, snippet, rank)
+    meeting = obj.meeting if kind in ("case", "minutes") else obj.case.meeting
+    # The date sorts the hit; it is shown only when the source gives it (else start is a sort key).
+    hit.date_known = meeting is not None and meeting.date_known
+    return hit
+
+
+def _hit(kind, obj, snippet, rank) -> Hit:
     if kind == "case":
         title = f"{obj.label} {obj.title if obj.content_visible else obj.shown_title}".strip()
         return Hit(

@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from governance.models import Body, Membership
@@ -11,6 +11,7 @@ from governance.querysets import with_source_corrections
 
 from . import permissions, record
 from .models import Attachment, Attendance, Case, FollowUp, MailDelivery, MailRecipient, Meeting
+from .models.meeting import URL_KEY_PREFIX
 
 
 def _case_paper_prefetches(*, papers: bool = True):
@@ -22,12 +23,29 @@ def _case_paper_prefetches(*, papers: bool = True):
     return ("patient_groups", attachments) if papers else (attachments,)
 
 
-def meeting_on(user, *, partnership, body, day: dt.date) -> Meeting:
-    """The visible meeting of a body on a day (404 through DoesNotExist)."""
+def meeting_key_q(key) -> Q:
+    """The meeting a URL segment names: its day (“2023-05-12”, a meeting whose date is known)
+    or “mote-<id>” (any meeting; the only address of one whose date is not stated). A segment
+    that is neither names nothing (a 404, never a 500)."""
+    if isinstance(key, dt.date):
+        return Q(start__date=key, date_known=True)
+    key = str(key)
+    if key.startswith(URL_KEY_PREFIX) and key[len(URL_KEY_PREFIX) :].isascii():
+        number = key[len(URL_KEY_PREFIX) :]
+        if number.isdigit() and len(number) < 19:
+            return Q(pk=int(number))
+    try:
+        return Q(start__date=dt.date.fromisoformat(key), date_known=True) if len(key) == 10 else Q(pk__in=[])
+    except ValueError:
+        return Q(pk__in=[])
+
+
+def meeting_on(user, *, partnership, body, day) -> Meeting:
+    """The visible meeting of a body named by its URL segment (404 through DoesNotExist)."""
     meeting = (
         with_source_corrections(Meeting.objects.visible_to(user))
         .select_related("body__partnership", "source")
-        .filter(body__partnership__slug=partnership, body__slug=body, start__date=day)
+        .filter(meeting_key_q(day), body__partnership__slug=partnership, body__slug=body)
         .order_by("start")
         .first()
     )

@@ -7,11 +7,16 @@ from meetings.views import pdf as meeting_pdf
 
 
 class IsoDateConverter:
-    regex = r"\d{4}-\d{2}-\d{2}"
+    """A meeting's URL segment: its day, or “mote-<id>” for one whose date is not stated
+    (Meeting.url_key); a day is passed on as a date, the other form as text."""
+
+    regex = r"\d{4}-\d{2}-\d{2}|mote-\d{1,18}"
 
     def to_python(self, value):
         import datetime as dt
 
+        if value.startswith("mote-"):
+            return value
         try:
             return dt.date.fromisoformat(value)
         except ValueError as error:

@@ -10,20 +10,33 @@ from django import template
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 register = template.Library()
 
 
+def _date_unknown(meeting) -> str:
+    """“dato ikke oppgitt i kilden (2024, Helseinnovasjonsuka)”: never the sort key in `start`."""
+    text = _("date not stated in the source")
+    return f"{text} ({meeting.date_text})" if meeting.date_text else text
+
+
 @register.filter
 def meeting_date(meeting) -> str:
-    """“12. mai 2023”: the day the meeting starts, in local time."""
+    """“12. mai 2023”: the day the meeting starts, in local time; what the source says when it
+    gives no date."""
+    if not meeting.date_known:
+        return _date_unknown(meeting)
     return date_filter(timezone.localtime(meeting.start), "DATE_FORMAT")
 
 
 @register.filter
 def meeting_when(meeting) -> str:
-    """“12. mai 2023 kl. 12.00–14.00”, or the date alone when the time is not known."""
+    """“12. mai 2023 kl. 12.00–14.00”, the date alone when the time is not known, or “Dato ikke
+    oppgitt i kilden (…)” when the date is not."""
+    if not meeting.date_known:
+        return capfirst(_date_unknown(meeting))
     start = timezone.localtime(meeting.start)
     day = meeting_date(meeting)
     if not meeting.start_time_known:

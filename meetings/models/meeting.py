@@ -13,6 +13,8 @@ from governance.models import Body, Organisation, Person
 from .. import lifecycle
 from ..querysets import MeetingQuerySet
 
+URL_KEY_PREFIX = "mote-"
+
 
 class Meeting(models.Model):
     # The statuses and what each allows live in meetings/lifecycle.py, the one table.
@@ -24,12 +26,29 @@ class Meeting(models.Model):
         _("title"), max_length=300, blank=True, help_text=_("For example “Dialogmøtet 2024”; optional.")
     )
     theme = models.CharField(_("theme"), max_length=300, blank=True)
-    start = models.DateTimeField(_("start"))
+    start = models.DateTimeField(
+        _("start"),
+        help_text=_(
+            "When the date is not stated in the source: the first day of the period the source allows, "
+            "used only for sorting."
+        ),
+    )
     end = models.DateTimeField(_("end"), null=True, blank=True)
     start_time_known = models.BooleanField(
         _("time of day known"),
         default=True,
         help_text=_("Off when only the date is known, as for meetings taken from older papers."),
+    )
+    date_known = models.BooleanField(
+        _("date known"),
+        default=True,
+        help_text=_("Off when the source does not state the date; then say what it does state below."),
+    )
+    date_text = models.CharField(
+        _("what the source says about the date"),
+        max_length=300,
+        blank=True,
+        help_text=_("For example “2024, Helseinnovasjonsuka”, when the date is not stated."),
     )
     place = models.CharField(_("place"), max_length=300, blank=True)
     is_digital = models.BooleanField(_("digital meeting"), default=False)
@@ -68,15 +87,33 @@ class Meeting(models.Model):
                 name="meeting_end_not_before_start",
                 violation_error_message=_("A meeting cannot end before it starts."),
             ),
+            models.CheckConstraint(
+                condition=Q(date_known=True) | Q(start_time_known=False, end__isnull=True),
+                name="meeting_unknown_date_has_no_time",
+                violation_error_message=_("A meeting whose date is not known has no time of day or end."),
+            ),
         ]
 
     def __str__(self):
         label = self.title or self.body.name
+        if not self.date_known:
+            return f"{label} ({self.date_text or _('date not stated in the source')})"
         return f"{label} {timezone.localtime(self.start):%d.%m.%Y}"
 
     def get_absolute_url(self):
-        day = timezone.localtime(self.start).date().isoformat()
-        return reverse("meetings:meeting", args=[self.body.partnership.slug, self.body.slug, day])
+        return reverse("meetings:meeting", args=[self.body.partnership.slug, self.body.slug, self.url_key])
+
+    @property
+    def url_key(self) -> str:
+        """The meeting's segment in its URLs: its day (“2023-05-12”) when the date is known, else
+        “mote-<id>”, which stays valid for every meeting (a date found later does not move it)."""
+        if self.date_known:
+            return timezone.localtime(self.start).date().isoformat()
+        return f"{URL_KEY_PREFIX}{self.pk}"
+
+    @property
+    def date_precision(self) -> str:
+        return lifecycle.date_precision(self)
 
     # What the lifecycle allows now, for templates and services (meetings/lifecycle.py).
     @property

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from governance.models import Person
 
+from .. import lifecycle
 from ..querysets import MinutesQuerySet
 from .case import Case
 from .meeting import Meeting
@@ -59,7 +60,17 @@ class Minutes(models.Model):
         blank=True,
         verbose_name=_("approved in case"),
     )
+    approval_date_known = models.BooleanField(
+        _("approval date known"),
+        default=True,
+        help_text=_("Off when the source says the minutes were approved but not when."),
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    publication_date_known = models.BooleanField(
+        _("publication date known"),
+        default=True,
+        help_text=_("Off when the minutes are public (the source shows it) but the date is not recorded."),
+    )
     version = models.PositiveIntegerField(
         _("version"), default=1, help_text=_("Grows on every edit; a save from an older version is refused.")
     )
@@ -82,14 +93,35 @@ class Minutes(models.Model):
         verbose_name_plural = _("minutes")
         constraints = [
             models.CheckConstraint(
-                condition=Q(published_at__isnull=True) | Q(approved_at__isnull=False),
+                condition=Q(published_at__isnull=True, publication_date_known=True)
+                | Q(approved_at__isnull=False)
+                | Q(approval_date_known=False),
                 name="minutes_published_only_when_approved",
                 violation_error_message=_("Minutes must be approved before they are published."),
+            ),
+            models.CheckConstraint(
+                condition=Q(approval_date_known=True) | Q(approved_at__isnull=True),
+                name="minutes_unknown_approval_date_is_empty",
+                violation_error_message=_("An approval date not stated in the source is left empty."),
+            ),
+            models.CheckConstraint(
+                condition=Q(publication_date_known=True) | Q(published_at__isnull=True),
+                name="minutes_unknown_publication_date_is_empty",
+                violation_error_message=_("A publication date not recorded in the source is left empty."),
             ),
         ]
 
     def __str__(self):
         return str(_("Minutes of %(meeting)s") % {"meeting": self.meeting})
+
+    # Approved / published, and when if the source says (meetings/lifecycle.py).
+    @property
+    def approval(self):
+        return lifecycle.minutes_approval(self)
+
+    @property
+    def publication(self):
+        return lifecycle.minutes_publication(self)
 
     def clean(self):
         if not (self.next_meeting_id and self.meeting_id):

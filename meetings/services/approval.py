@@ -44,7 +44,7 @@ def minutes_record_answer(
         raise ValidationError({"comment": _("The comment is too long.")})
     with transaction.atomic():
         fresh = Minutes.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=minutes.pk)
-        if fresh.approved_at is not None or lifecycle.is_locked(fresh.meeting):
+        if lifecycle.minutes_approval(fresh).done or lifecycle.is_locked(fresh.meeting):
             raise _minutes_locked_error()
         if not approval_round_people(fresh).filter(pk=person.pk).exists():
             raise ValidationError(_("Only the body's members and those who attended answer in the round."))

@@ -49,7 +49,7 @@ def _minutes_for_update(meeting: Meeting, expected_version: int) -> Minutes:
         if expected_version:
             raise ValidationError(_("The minutes were removed after you opened them."))
         return Minutes(meeting=fresh_meeting, version=0)
-    if minutes.approved_at is not None:
+    if lifecycle.minutes_approval(minutes).done:
         raise _minutes_locked_error()
     _refuse_stale(minutes, expected_version)
     return minutes
@@ -148,7 +148,7 @@ def minutes_approve(
     with transaction.atomic():
         fresh = Minutes.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=minutes.pk)
         meeting = Meeting.objects.select_for_update().get(pk=fresh.meeting_id)
-        if fresh.approved_at is not None or lifecycle.is_locked(meeting):
+        if lifecycle.minutes_approval(fresh).done or lifecycle.is_locked(meeting):
             raise ValidationError(_("The minutes are already approved."))
         transition = lifecycle.check(meeting, "approve_minutes")
         if not _has_content(fresh, meeting):
@@ -175,9 +175,9 @@ def minutes_publish(*, minutes: Minutes, by) -> Minutes:
     with transaction.atomic():
         fresh = Minutes.objects.select_for_update().get(pk=minutes.pk)
         meeting = Meeting.objects.select_for_update().get(pk=fresh.meeting_id)
-        if fresh.approved_at is None:
+        if not lifecycle.minutes_approval(fresh).done:
             raise ValidationError(_("Minutes must be approved before they are published."))
-        if fresh.published_at is not None:
+        if lifecycle.minutes_publication(fresh).done:
             raise ValidationError(_("The minutes are already published."))
         transition = lifecycle.check(meeting, "publish_minutes")
         fresh.published_at = timezone.now()

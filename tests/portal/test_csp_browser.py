@@ -13,7 +13,7 @@ from actionplans.models import ActionPlan, Measure
 from governance.models import Body
 from meetings.models import Case, Meeting
 from tests.conftest import browser_login, demo_login
-from tests.portal.test_accessibility import PAGE_TYPES
+from tests.portal.test_accessibility import PAGE_TYPES, page_types
 
 TO = "/forvaltning/troms-ofoten"
 
@@ -95,7 +95,7 @@ def test_no_csp_violation_on_any_page_type(demo_live, browser):
 
     visitor = browser.new_context().new_page()
     watch_csp(visitor, problems)
-    visit(visitor, base, PAGE_TYPES.values(), problems)
+    visit(visitor, base, page_types().values(), problems)
 
     member = demo_login(browser.new_context().new_page(), base, "member")
     watch_csp(member, problems)

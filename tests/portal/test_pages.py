@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from governance.models import Body
-from meetings.models import Case, CaseSection
+from meetings.models import Case, CaseSection, Meeting
 from tests.conftest import DEMO_PERSONAS, demo_client
 from tests.portal.conftest import DRAFT_MINUTES_MARKER, EXEMPT_MARKER
 
@@ -31,7 +31,7 @@ def urls(demo):
             "/lofoten-vesteralen-salten/samhandlingsarena-lofoten/moter/2023-06-14/",
             ALL,
         ),
-        "dialogue meeting": ("/lofoten-vesteralen-salten/dialogmotet/moter/2024-10-16/", ALL),
+        "dialogue meeting": (Meeting.objects.get(title="Dialogmøtet 2024").get_absolute_url(), ALL),
         "meeting notice issued": (notice.get_absolute_url(), ALL),
         "meeting draft": (draft.get_absolute_url(), DRAFT_READERS),
         "case": ("/troms-ofoten/fsu-bu/saker/2023/8/", ALL),

@@ -7,7 +7,6 @@ import pytest
 
 from actionplans.models import ActionPlan, Measure
 from meetings.models import Attachment, Attendance, Case, FollowUp, Meeting, Minutes
-from portal import demo
 from tests.portal.demo.seeds import LVS, local, meeting_on
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +57,9 @@ def test_samhandlingsarena_attendance(output):
     assert by_name["Desiree Skjerpen Høgmo"].on_behalf_of.short_name == "DPS NLSH"
 
     minutes = Minutes.objects.get(meeting=meeting)
-    assert minutes.approved_at is not None and minutes.published_at is not None
+    # The referat is public (it is the seed), but it does not say when it was approved or published.
+    assert minutes.approved_at is None and minutes.published_at is None
+    assert minutes.approval.date_unknown and minutes.publication.date_unknown
 
 
 def test_samhandlingsarena_agenda_follow_ups_and_next_meeting(output):
@@ -165,8 +166,8 @@ def test_pm_case_07_2021_adopts_the_action_plan(output):
     assert case.document_date == dt.date(2021, 8, 2)
     assert case.archive_reference == "2021/3288"
     assert case.proposal_kind == "recommendation"
-    assert case.outcome == "consensus"
-    assert case.decision == case.proposal
+    # The seed has only the recommendation (Anbefaling): no decision and no outcome are stored.
+    assert case.outcome == "" and case.decision == ""
     assert [section.heading for section in case.sections.order_by("order")] == [
         "Bakgrunn",
         "Saksfremstilling",
@@ -205,7 +206,10 @@ def test_dialogmotet_programme(output):
     assert meeting.theme == "Helsefellesskapet som ramme for samhandling – resultater ved felles innsats!"
     assert meeting.is_open is True
     assert meeting.status == "held"
-    assert local(meeting.end) == dt.datetime(2024, 10, 16, 15, 0, tzinfo=demo.OSLO)
+    # The seed gives no date, only the year and Helseinnovasjonsuka; no time or end is stored.
+    assert meeting.date_known is False and meeting.date_precision == "unknown"
+    assert meeting.date_text == "2024, Helseinnovasjonsuka"
+    assert meeting.end is None and meeting.start_time_known is False
     items = list(meeting.cases.order_by("order"))
     assert [item.order for item in items] == [1, 2, 3, 4]
     assert all(item.kind == "programme_item" and item.number is None for item in items)

@@ -80,6 +80,10 @@ def test_fsu_bu_previous_and_next_meetings(output):
     assert local(previous.meeting.start).date() == dt.date(2023, 2, 8)
     assert previous.meeting.status == "minutes_published"
     assert previous.meeting.minutes.approval_method == "email_round"
+    assert (
+        previous.meeting.minutes.approval.date_unknown and previous.meeting.minutes.publication.date_unknown
+    )
+    assert previous.decision == "" and previous.outcome == ""
     assert previous.meeting.cases.count() == 1
 
     september = meeting_on("FSU BU", TO, dt.date(2023, 9, 6))

@@ -1,0 +1,184 @@
+"""Pages, PDFs and feeds say honestly what is not known: a meeting's date not stated in the
+source, a day without a time, minutes approved or published on a day the source does not give."""
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import feedparser
+import pytest
+from django.urls import reverse
+from icalendar import Calendar
+
+from meetings import pdf
+from meetings.models import Meeting
+from tests import pdftools
+from tests.meetings import factories as mf
+
+OSLO = ZoneInfo("Europe/Oslo")
+NOT_STATED = "Dato ikke oppgitt i kilden"
+KNOWN_TEXT = "2024, Helseinnovasjonsuka"
+
+
+def squashed(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture
+def unknown_world(world):
+    body = world.body
+    unknown = mf.meeting(
+        body,
+        status=Meeting.Status.MINUTES_PUBLISHED,
+        title="Dialogmøtet 2024",
+        start=dt.datetime(2024, 1, 1, tzinfo=OSLO),
+        end=None,
+        start_time_known=False,
+        date_known=False,
+        date_text=KNOWN_TEXT,
+    )
+    mf.case(unknown, number=1, title="Velkommen")
+    mf.minutes(
+        unknown, text="Referat fra dialogmøtet", approval_date_known=False, publication_date_known=False
+    )
+    day_only = mf.meeting(
+        body,
+        status=Meeting.Status.HELD,
+        start=dt.datetime(2023, 2, 8, 12, tzinfo=OSLO),
+        start_time_known=False,
+    )
+    mf.case(day_only, number=2, title="FSUets videre arbeid")
+    undated = mf.meeting(
+        body, status=Meeting.Status.MINUTES_PUBLISHED, start=dt.datetime(2023, 6, 14, 12, tzinfo=OSLO)
+    )
+    mf.case(undated, number=3, title="Innledning")
+    mf.minutes(
+        undated,
+        text="Referat fra Henningsvær",
+        approval_method="email_round",
+        approval_date_known=False,
+        publication_date_known=False,
+    )
+    return unknown, day_only, undated
+
+
+@pytest.mark.django_db
+def test_unknown_date_page_says_so_and_shows_what_is_known(unknown_world, anon_client):
+    unknown, _, _ = unknown_world
+    url = unknown.get_absolute_url()
+    assert url.endswith(f"/moter/mote-{unknown.pk}/")
+    body = squashed(anon_client.get(url).content.decode())
+    assert f"{NOT_STATED} ({KNOWN_TEXT})" in body
+    assert "1. januar 2024" not in body and "2024-01-01" not in body  # the sort key is never shown
+    # The PDF links use the same address.
+    assert f"/moter/mote-{unknown.pk}/innkalling.pdf" in body
+    # The sort key is not an address of the meeting.
+    partnership, body_slug = unknown.body.partnership.slug, unknown.body.slug
+    assert anon_client.get(f"/{partnership}/{body_slug}/moter/2024-01-01/").status_code == 404
+    assert anon_client.get(f"/{partnership}/{body_slug}/moter/mote-abc/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_old_date_urls_keep_working_and_every_meeting_has_an_id_address(unknown_world, anon_client):
+    _, day_only, undated = unknown_world
+    assert day_only.get_absolute_url().endswith("/moter/2023-02-08/")
+    for meeting in (day_only, undated):
+        assert anon_client.get(meeting.get_absolute_url()).status_code == 200
+        by_id = f"/{meeting.body.partnership.slug}/{meeting.body.slug}/moter/mote-{meeting.pk}/"
+        assert anon_client.get(by_id).status_code == 200
+    for name in ("pdf:notice", "pdf:protocol"):
+        kwargs = {"partnership": undated.body.partnership.slug, "body": undated.body.slug}
+        assert (
+            anon_client.get(reverse(name, kwargs={**kwargs, "date": dt.date(2023, 6, 14)})).status_code == 200
+        )
+        assert (
+            anon_client.get(reverse(name, kwargs={**kwargs, "date": f"mote-{undated.pk}"})).status_code == 200
+        )
+
+
+@pytest.mark.django_db
+def test_minutes_dates_not_recorded_are_shown_as_such(unknown_world, anon_client):
+    _, _, undated = unknown_world
+    body = squashed(anon_client.get(undated.get_absolute_url()).content.decode())
+    assert "Godkjent (dato ikke oppgitt i kilden), via e-postrunde" in body
+    assert "Publisert (dato ikke oppgitt i kilden)" in body
+    assert "Referat fra Henningsvær" in body  # published, date not recorded: public
+    assert "Utkast til referat" not in body
+
+
+@pytest.mark.django_db
+def test_pdfs_say_what_is_not_known(unknown_world):
+    unknown, _, undated = unknown_world
+    notice = squashed(pdftools.text(pdf.render_notice_pdf(unknown)))
+    # pdftools.text lower-cases the text
+    assert f"{NOT_STATED} ({KNOWN_TEXT})".lower() in notice
+    assert "januar 2024" not in notice
+    assert (
+        pdf.notice_document(unknown, None).filename == f"innkalling-{unknown.body.slug}-mote-{unknown.pk}.pdf"
+    )
+    protocol = squashed(pdftools.text(pdf.render_protocol_pdf(undated)))
+    assert "godkjent (dato ikke oppgitt i kilden), via e-postrunde" in protocol
+    assert "publisert (dato ikke oppgitt i kilden)" in protocol
+    assert "utkast" not in protocol
+
+
+@pytest.mark.django_db
+def test_calendar_page_shows_an_unknown_date_honestly(unknown_world, anon_client):
+    body = squashed(anon_client.get("/kalender/").content.decode())
+    assert f"{NOT_STATED} ({KNOWN_TEXT})" in body
+
+
+@pytest.mark.django_db
+def test_ics_leaves_out_an_unknown_date_and_makes_a_day_all_day(unknown_world, anon_client):
+    unknown, day_only, undated = unknown_world
+    slug = unknown.body.partnership.slug
+    for url in (
+        f"/{slug}/kalender.ics?år=2024",
+        f"/{slug}/kalender.ics?år=2023",
+        f"/{slug}/{unknown.body.slug}/kalender.ics?år=2024",
+    ):
+        response = anon_client.get(url)
+        assert response.status_code == 200
+        events = Calendar.from_ical(response.content).walk("VEVENT")
+        uids = {str(event["uid"]) for event in events}
+        assert f"meeting-{unknown.pk}@helsefellesskap" not in uids
+    events = {
+        str(e["uid"]): e
+        for e in Calendar.from_ical(anon_client.get(f"/{slug}/kalender.ics?år=2023").content).walk("VEVENT")
+    }
+    all_day = events[f"meeting-{day_only.pk}@helsefellesskap"]
+    assert all_day["dtstart"].dt == dt.date(2023, 2, 8) and not isinstance(all_day["dtstart"].dt, dt.datetime)
+    assert all_day["dtend"].dt == dt.date(2023, 2, 9)
+    timed = events[f"meeting-{undated.pk}@helsefellesskap"]
+    assert isinstance(timed["dtstart"].dt, dt.datetime)
+
+
+@pytest.mark.django_db
+def test_atom_feed_says_when_the_publication_date_is_not_recorded(unknown_world, anon_client):
+    unknown, _, undated = unknown_world
+    response = anon_client.get(f"/{unknown.body.partnership.slug}/referater.atom")
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.bozo_exception
+    by_link = {entry.link.removeprefix("http://testserver"): entry for entry in feed.entries}
+    entry = by_link[unknown.get_absolute_url()]
+    assert f"dato ikke oppgitt i kilden ({KNOWN_TEXT})" in entry.title
+    assert "Publisert; datoen er ikke oppgitt i kilden." in entry.summary
+    assert "published" not in entry  # no publication date is invented
+    assert entry.updated  # Atom's updated: when the portal's entry last changed
+    assert "Publisert; datoen er ikke oppgitt i kilden." in by_link[undated.get_absolute_url()].summary
+
+
+@pytest.mark.django_db
+def test_unknown_date_page_queries(unknown_world, anon_client, django_assert_max_num_queries):
+    unknown, _, _ = unknown_world
+    anon_client.get(unknown.get_absolute_url())
+    with django_assert_max_num_queries(15):
+        assert anon_client.get(unknown.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_search_shows_no_date_for_a_meeting_whose_date_is_not_stated(unknown_world, anon_client):
+    unknown, _, _ = unknown_world
+    body = squashed(anon_client.get("/sok/", {"q": "Velkommen"}).content.decode())
+    assert "Velkommen" in body
+    assert "1. januar 2024" not in body
