@@ -20,7 +20,7 @@ from governance.models import Membership
 from governance.stamps import document_scopes
 from governance.templatetags.portal import meeting_date
 
-from . import permissions
+from . import permissions, selectors
 from .models import Attachment, Case, Meeting, Recusal, Reservation
 from .record import protocol_record
 
@@ -41,8 +41,7 @@ def _case_queryset(user):
         .select_related("body__partnership", "meeting__body__partnership")
         .prefetch_related(
             "sections",
-            "attachments",
-            "patient_groups",
+            *selectors.case_paper_prefetches(),
             Prefetch("reservations", queryset=Reservation.objects.select_related("party", "person")),
             Prefetch("recusals", queryset=Recusal.objects.select_related("person")),
         )

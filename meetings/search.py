@@ -35,7 +35,7 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as Conditional
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Coalesce, Concat, NullIf
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -45,6 +45,7 @@ from . import permissions
 from .models import (
     Attachment,
     Case,
+    CasePerson,
     CaseSearchDocument,
     CaseSection,
     Minutes,
@@ -141,6 +142,12 @@ def _sections_text(model=None, owner="case", text=None):
         .values("all_text")[:1],
         output_field=TextField(),
     )
+
+
+def _named_text():
+    """The names a case paper gives (its people's words as shown), as one string."""
+    shown = Coalesce(NullIf(F("wording"), Value("")), F("person__name"), Value(""), output_field=TextField())
+    return _sections_text(CasePerson, "case", shown)
 
 
 def _cases(user):
@@ -247,14 +254,14 @@ def _case_documents(user):
     """
     cases = _cases(user).select_related("body__partnership", "meeting__body__partnership")
     if not uses_postgres():
-        return cases.prefetch_related("sections")
+        return cases.prefetch_related("sections", "people__person")
     space = Value(" ")
     full = Concat(
         F("title"),
         space,
         F("agenda_title"),
         space,
-        F("origin"),
+        Coalesce(_named_text(), Value(""), output_field=TextField()),
         space,
         F("proposal"),
         space,
@@ -289,7 +296,7 @@ def case_document(case) -> str:
         if case.public_decision_visible and case.public_decision:
             return f"{case.public_title} {case.public_decision}"
         return case.public_title
-    parts = [case.title, case.agenda_title, case.origin, case.proposal]
+    parts = [case.title, case.agenda_title, case.named_text, case.proposal]
     parts += [section.text for section in case.sections.all()]
     if case.decision_visible:
         parts += [case.discussion, case.decision]

@@ -26,7 +26,10 @@ WITH source AS MATERIALIZED (
         c.discussion <> '' OR c.decision <> '' AS has_decision,
         setweight(to_tsvector('norwegian', c.title || ' ' || c.agenda_title), 'A') AS title,
         setweight(to_tsvector('norwegian', c.title || ' ' || c.agenda_title), 'A')
-        || setweight(to_tsvector('norwegian', c.origin || ' ' || c.proposal), 'B')
+        || setweight(to_tsvector('norwegian', coalesce(
+            (SELECT string_agg(coalesce(nullif(n.wording, ''), pe.name, ''), ' ' ORDER BY n."order", n.id)
+             FROM meetings_caseperson n LEFT JOIN governance_person pe ON pe.id = n.person_id
+             WHERE n.case_id = c.id), '') || ' ' || c.proposal), 'B')
         || setweight(to_tsvector('norwegian', coalesce(
             (SELECT string_agg(s.text, ' ' ORDER BY s."order", s.id)
              FROM meetings_casesection s WHERE s.case_id = c.id), '')), 'C') AS paper,
@@ -166,7 +169,7 @@ def _deleted_with(origin, model) -> bool:
 
 
 def connect() -> None:
-    from .models import Case, CaseSection, Meeting, Minutes, MinutesSection
+    from .models import Case, CasePerson, CaseSection, Meeting, Minutes, MinutesSection
 
     def case_saved(sender, instance, **kwargs):
         refresh_cases([instance.pk])
@@ -188,6 +191,7 @@ def connect() -> None:
     signals.post_save.connect(meeting_saved, sender=Meeting, weak=False, dispatch_uid=f"{uid}:meeting")
     for signal in (signals.post_save, signals.post_delete):
         signal.connect(section_changed, sender=CaseSection, weak=False, dispatch_uid=f"{uid}:section")
+        signal.connect(section_changed, sender=CasePerson, weak=False, dispatch_uid=f"{uid}:person")
         signal.connect(
             minutes_section_changed, sender=MinutesSection, weak=False, dispatch_uid=f"{uid}:minutes"
         )

@@ -9,13 +9,34 @@ from django.utils import timezone
 from governance.models import Body, Membership
 
 from . import permissions, record
-from .models import Attachment, Attendance, Case, FollowUp, MailDelivery, MailRecipient, Meeting
+from .models import (
+    Attachment,
+    Attendance,
+    Case,
+    CasePerson,
+    FollowUp,
+    MailDelivery,
+    MailRecipient,
+    Meeting,
+    ProgrammeItem,
+)
 
 
-def _case_paper_prefetches():
-    """What a case paper (_case_paper.html) shows to anyone who may see the case listed; the
-    text and the record's parts follow from record.read_what_is_readable."""
-    return ("patient_groups", Prefetch("attachments", queryset=Attachment.objects.order_by("order", "pk")))
+def case_people_prefetch():
+    """The people a case paper names, with their Person (Case.origin_people and the rest)."""
+    return Prefetch("people", queryset=CasePerson.objects.select_related("person").order_by("order", "pk"))
+
+
+def case_paper_prefetches():
+    """What a case paper (_case_paper.html) shows to anyone who may see the case listed: the
+    people it names, its programme items, patient groups and attachments; the text and the
+    record's parts follow from record.read_what_is_readable."""
+    return (
+        "patient_groups",
+        Prefetch("attachments", queryset=Attachment.objects.order_by("order", "pk")),
+        case_people_prefetch(),
+        Prefetch("programme_items", queryset=ProgrammeItem.objects.order_by("order", "pk")),
+    )
 
 
 def meeting_on(user, *, partnership, body, day: dt.date) -> Meeting:
@@ -39,7 +60,7 @@ def agenda(user, meeting):
     The cases are read once, all of the meeting's, for both the agenda and the record."""
     cases = list(
         meeting.cases.select_related("body__partnership")
-        .prefetch_related(*_case_paper_prefetches())
+        .prefetch_related(*case_paper_prefetches())
         .order_by("order", "number", "pk")
     )
     result = record.protocol_record(user, meeting, cases)
@@ -64,7 +85,7 @@ def case_page(user, *, partnership, body, year, number, prefetch=()) -> Case:
         Case.objects.visible_to(user)
         .select_related("body__partnership", "meeting__body__partnership")
         .prefetch_related(
-            *_case_paper_prefetches(),
+            *case_paper_prefetches(),
             Prefetch("later_handlings", queryset=later.order_by("meeting__start")),
             *prefetch,
         )
@@ -191,7 +212,11 @@ def proposals_waiting(*, partnership=None, body=None):
         cases = cases.filter(body__partnership=partnership)
     if body is not None:
         cases = cases.filter(body=body)
-    return cases.select_related("body__partnership", "proposed_by__person").order_by("pk")
+    return (
+        cases.select_related("body__partnership", "proposed_by__person")
+        .prefetch_related(case_people_prefetch())
+        .order_by("pk")
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -284,3 +309,17 @@ def mail_rounds(meeting: Meeting) -> list[MailRound]:
         elif state == MailRecipient.State.FAILED:
             shown.failed.append(address)
     return sorted(rounds.values(), key=lambda shown: shown.kind != MailDelivery.Kind.NOTICE)
+
+
+def person_case_roles(user, person) -> list[CasePerson]:
+    """Where the case papers the user may read name `person` (case officer, from, presenter,
+    speaker in a programme item), newest meeting first, in a fixed number of queries.
+
+    A name is part of the paper, so an exempt case (unless the user may read it) and a case on a
+    draft agenda never show here: the same rule as the paper itself (permissions.case_readable_q).
+    """
+    return list(
+        CasePerson.objects.filter(person=person, case__in=Case.objects.readable_by(user))
+        .select_related("case__body__partnership", "case__meeting__body__partnership", "programme_item")
+        .order_by("-case__meeting__start", "case__order", "order", "pk")
+    )
