@@ -37,7 +37,7 @@ def _with_attachment_access(cases, user):
 def _case_queryset(user):
     """Cases with everything a paper or decision shows, and per-row access annotations."""
     return (
-        _with_attachment_access(Case.objects.with_access(user), user)
+        _with_attachment_access(Case.objects.with_access(user).with_names(), user)
         .select_related("body__partnership", "meeting__body__partnership")
         .prefetch_related(
             "sections",
@@ -98,7 +98,7 @@ def _access_of(cases) -> tuple:
 def _access_rows(user, **filters) -> list[_Access]:
     """One small query: the access flags of the cases, with the same rules as the document."""
     rows = (
-        _with_attachment_access(Case.objects.with_access(user), user)
+        _with_attachment_access(Case.objects.with_access(user).with_names(), user)
         .filter(**filters)
         .values_list("pk", "exempt", "content_visible", "reads_exempt_attachment")
     )

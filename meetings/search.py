@@ -236,7 +236,11 @@ def filter_listed_cases(cases, user, query: str):
             Q(title__icontains=word)
             | Q(agenda_title__icontains=word)
             | Q(proposal__icontains=word)
-            | Q(origin__icontains=word)
+            | Q(
+                pk__in=CasePerson.objects.filter(
+                    Q(wording__icontains=word) | Q(person__name__icontains=word)
+                ).values("case_id")
+            )
             | in_sections
             | (Q(decision_visible=True) & Q(decision__icontains=word))
         )

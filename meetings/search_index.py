@@ -138,14 +138,15 @@ def _redraw(table: str, key: str, insert: str, ids: Iterable[int]) -> list[int]:
     return ids
 
 
-def rebuild_all() -> tuple[int, int]:
-    """Every document from scratch; (case rows, minutes rows) written."""
+def rebuild_all(case_rows: str = _CASE_ROWS) -> tuple[int, int]:
+    """Every document from scratch; (case rows, minutes rows) written. A migration passes its own
+    frozen `case_rows` when the current statement reads tables or columns it does not have yet."""
     if not enabled():
         return 0, 0
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM meetings_casesearchdocument")
         cursor.execute("DELETE FROM meetings_minutessearchdocument")
-        cursor.execute(_CASE_ROWS.format(where=""))
+        cursor.execute(case_rows.format(where=""))
         cases = cursor.rowcount
         cursor.execute(_MINUTES_ROWS.format(where=""))
         minutes = cursor.rowcount

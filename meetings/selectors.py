@@ -18,25 +18,14 @@ from .models import (
     MailDelivery,
     MailRecipient,
     Meeting,
-    ProgrammeItem,
 )
 
 
-def case_people_prefetch():
-    """The people a case paper names, with their Person (Case.origin_people and the rest)."""
-    return Prefetch("people", queryset=CasePerson.objects.select_related("person").order_by("order", "pk"))
-
-
 def case_paper_prefetches():
-    """What a case paper (_case_paper.html) shows to anyone who may see the case listed: the
-    people it names, its programme items, patient groups and attachments; the text and the
-    record's parts follow from record.read_what_is_readable."""
-    return (
-        "patient_groups",
-        Prefetch("attachments", queryset=Attachment.objects.order_by("order", "pk")),
-        case_people_prefetch(),
-        Prefetch("programme_items", queryset=ProgrammeItem.objects.order_by("order", "pk")),
-    )
+    """What a case paper (_case_paper.html) shows to anyone who may see the case listed, beside
+    the people it names and its programme items (CaseQuerySet.with_names, read with the case);
+    the text and the record's parts follow from record.read_what_is_readable."""
+    return ("patient_groups", Prefetch("attachments", queryset=Attachment.objects.order_by("order", "pk")))
 
 
 def meeting_on(user, *, partnership, body, day: dt.date) -> Meeting:
@@ -59,7 +48,8 @@ def agenda(user, meeting):
 
     The cases are read once, all of the meeting's, for both the agenda and the record."""
     cases = list(
-        meeting.cases.select_related("body__partnership")
+        meeting.cases.with_names()
+        .select_related("body__partnership")
         .prefetch_related(*case_paper_prefetches())
         .order_by("order", "number", "pk")
     )
@@ -83,6 +73,7 @@ def case_page(user, *, partnership, body, year, number, prefetch=()) -> Case:
     later = Case.objects.visible_to(user).select_related("body__partnership", "meeting__body__partnership")
     case = (
         Case.objects.visible_to(user)
+        .with_names()
         .select_related("body__partnership", "meeting__body__partnership")
         .prefetch_related(
             *case_paper_prefetches(),
@@ -212,11 +203,7 @@ def proposals_waiting(*, partnership=None, body=None):
         cases = cases.filter(body__partnership=partnership)
     if body is not None:
         cases = cases.filter(body=body)
-    return (
-        cases.select_related("body__partnership", "proposed_by__person")
-        .prefetch_related(case_people_prefetch())
-        .order_by("pk")
-    )
+    return cases.select_related("body__partnership", "proposed_by__person").with_names().order_by("pk")
 
 
 # ---------------------------------------------------------------------------

@@ -43,6 +43,16 @@ def people_into_words(apps, schema_editor):
         Case.objects.filter(pk=case_id).update(**fields)
 
 
+def redraw_search(apps, schema_editor):
+    """PostgreSQL: the stored search documents read the named people now, not Case.origin."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    from meetings import search_index
+
+    if apps.get_model("meetings", "CaseSearchDocument").objects.exists():
+        search_index.rebuild_all()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -183,4 +193,5 @@ class Migration(migrations.Migration):
             model_name='historicalcase',
             name='presenters',
         ),
+        migrations.RunPython(redraw_search, migrations.RunPython.noop),
     ]

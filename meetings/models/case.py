@@ -212,7 +212,7 @@ class Case(models.Model):
 
     def _named(self, role) -> list:
         """The people named in `role` for the case itself (not one of its programme items), in
-        order; reads the prefetched `people` (meetings/selectors.case_people_prefetch)."""
+        order; reads `people` as CaseQuerySet.with_names read it with the case (no query)."""
         return [p for p in self.people.all() if p.role == role and p.programme_item_id is None]
 
     @property
