@@ -3,7 +3,7 @@
 import json
 
 from django.db import models
-from django.db.models import Aggregate, BooleanField, JSONField, OuterRef, Subquery, Value, When
+from django.db.models import Aggregate, BooleanField, OuterRef, Subquery, TextField, Value, When
 from django.db.models import Case as Conditional
 from django.db.models.functions import JSONObject
 from django.db.models.query import ModelIterable
@@ -22,10 +22,13 @@ def _flag(condition):
 
 
 class _JsonRows(Aggregate):
-    """The rows of a group as one JSON array (SQLite's json_group_array, PostgreSQL's json_agg)."""
+    """The rows of a group as one JSON array (SQLite's json_group_array, PostgreSQL's json_agg).
+
+    Read as it comes (text from SQLite, a list from psycopg's json typecaster; `_decoded` takes
+    both), not through JSONField, which expects text."""
 
     function = "JSON_GROUP_ARRAY"
-    output_field = JSONField()
+    output_field = TextField()
 
     def as_postgresql(self, compiler, connection, **extra):
         return super().as_sql(compiler, connection, function="JSON_AGG", **extra)
@@ -38,7 +41,7 @@ def _rows_of(model, fields: dict):
         .values("case")
         .annotate(rows=_JsonRows(JSONObject(**fields)))
         .values("rows")[:1],
-        output_field=JSONField(),
+        output_field=TextField(),
     )
 
 

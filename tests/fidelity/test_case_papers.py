@@ -135,7 +135,9 @@ def fsu_bu_cases() -> list[tuple[int, str]]:
     return [(int(parts[i]), parts[i + 1]) for i in range(1, len(parts), 2)]
 
 
-@pytest.mark.parametrize(("number", "paper"), fsu_bu_cases(), ids=lambda value: str(value)[:8])
+@pytest.mark.parametrize(
+    ("number", "paper"), [pytest.param(n, paper, id=f"{n:02d}/23") for n, paper in fsu_bu_cases()]
+)
 def test_fsu_bu_papers_as_the_source(module_demo_data, number, paper):
     case = Case.objects.select_related("body__partnership", "meeting").get(
         meeting__start__date="2023-05-12", number=number
