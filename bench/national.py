@@ -275,7 +275,7 @@ class Generator:
     def cases(
         self, meeting, body, partnership_pk, members, orgs, start, status, held, numbers, created, notice_at
     ):
-        from meetings.models import Attachment, Case, CaseSection, Recusal, Reservation
+        from meetings.models import Attachment, Case, CasePerson, CaseSection, Recusal, Reservation
 
         n = self.rng.randint(*CASES_PER_MEETING)
         numbered = status != self.planned
@@ -312,8 +312,6 @@ class Generator:
                 "kind": kind,
                 "title": title,
                 "public_title": "Personalsak" if exempt else "",
-                "origin": self.rng.choice(["Sekretariatet", "SSU", "Kommunene", "Helseforetaket", ""]),
-                "case_officers": self.person_name(),
                 "document_date": (start - dt.timedelta(days=20)).date(),
                 "archive_reference": f"{year}/{self.rng.randint(100, 9999)}",
                 "proposal": self.words.sentence(12, 30),
@@ -362,6 +360,26 @@ class Generator:
                     _m2m_history(Case, "patient_groups"),
                     [{"case_id": case, "patientgroup_id": g} for g in groups],
                     history_ids=range(first_history, first_history + len(history)),
+                )
+            # "Fra" and the case officer: named as written (CasePerson rows, issue #13).
+            origin = self.rng.choice(["Sekretariatet", "SSU", "Kommunene", "Helseforetaket", ""])
+            for n, (role, wording) in enumerate(
+                [("origin", origin), ("case_officer", self.person_name())]
+                if origin
+                else [("case_officer", self.person_name())],
+                start=1,
+            ):
+                self.w.add(
+                    CasePerson,
+                    {
+                        "case_id": case,
+                        "role": role,
+                        "order": n,
+                        "wording": wording,
+                        "person_id": None,
+                        "programme_item_id": None,
+                    },
+                    [("+", created, REASON_CREATED)],
                 )
             for s in range(self.rng.randint(2, 4)):
                 text = self.words.text(1000, 3000)

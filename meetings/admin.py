@@ -9,12 +9,14 @@ from .models import (
     Attachment,
     Attendance,
     Case,
+    CasePerson,
     CaseSection,
     FollowUp,
     Meeting,
     Minutes,
     MinutesApprovalAnswer,
     MinutesSection,
+    ProgrammeItem,
     Recusal,
     Reservation,
 )
@@ -54,6 +56,19 @@ class CaseSectionInline(LockableInline, admin.StackedInline):
     model = CaseSection
     extra = 0
     fields = ["order", "heading", "text"]
+
+
+class CasePersonInline(LockableInline, admin.TabularInline):
+    model = CasePerson
+    extra = 0
+    fields = ["order", "role", "person", "wording", "programme_item"]
+    autocomplete_fields = ["person"]
+
+
+class ProgrammeItemInline(LockableInline, admin.TabularInline):
+    model = ProgrammeItem
+    extra = 0
+    fields = ["order", "title", "starts_at", "ends_at"]
 
 
 class MinutesSectionInline(LockableInline, admin.StackedInline):
@@ -111,8 +126,6 @@ class CaseAdmin(HistoryAdmin):
     search_fields = [
         "title",
         "public_title",
-        "origin",
-        "case_officers",
         "archive_reference",
         "proposal",
         "decision",
@@ -120,7 +133,14 @@ class CaseAdmin(HistoryAdmin):
     autocomplete_fields = ["body", "meeting", "previous"]
     filter_horizontal = ["patient_groups"]
     list_select_related = ["body__partnership", "meeting__body"]
-    inlines = [CaseSectionInline, AttachmentInline, ReservationInline, RecusalInline]
+    inlines = [
+        CaseSectionInline,
+        CasePersonInline,
+        ProgrammeItemInline,
+        AttachmentInline,
+        ReservationInline,
+        RecusalInline,
+    ]
 
 
 @admin.register(CaseSection)

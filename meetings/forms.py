@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from governance.models import Body, PatientGroup
+from governance.models import Body, PatientGroup, Person
 
 from . import lifecycle
-from .models import Attendance, Case, Meeting, Minutes
+from .models import Attendance, Case, CasePerson, Meeting, Minutes
 from .services import EXEMPTION_BASES
 from .text import validate_casetext
 
@@ -177,8 +177,6 @@ class CaseForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=500)
     agenda_title = forms.CharField(label=_("Title on the agenda"), max_length=500, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=Case.Kind.choices)
-    origin = forms.CharField(label=_("From"), max_length=500, required=False)
-    case_officers = forms.CharField(label=_("Case officers"), max_length=500, required=False)
     document_date = forms.DateField(
         label=_("Document date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -187,6 +185,12 @@ class CaseForm(forms.Form):
         label=_("Kind of proposal"), choices=[("", "–"), *Case.ProposalKind.choices], required=False
     )
     proposal = CaseTextField(label=_("Proposal"))
+    proposal_position = forms.ChoiceField(
+        label=_("Place of the proposal"),
+        choices=Case.ProposalPosition.choices,
+        initial=Case.ProposalPosition.AFTER_TEXT,
+        required=False,
+    )
     patient_groups = IdsChoiceField(
         label=_("Patient groups"),
         queryset=PatientGroup.objects.all(),
@@ -217,6 +221,92 @@ class SectionForm(forms.Form):
 
 
 SectionFormSet = forms.formset_factory(SectionForm, extra=1, can_delete=True)
+
+# At most this many named people and programme items on one case paper.
+MAX_PEOPLE = 50
+MAX_PROGRAMME_ITEMS = 50
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """One Person by id; an id that is not a number in range is an invalid choice, not an error
+    in the database driver."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Person.objects.select_related("organisation").order_by("name"), **kwargs)
+
+    def to_python(self, value):
+        text = "" if value is None else str(value).strip()
+        if text and (not text.isascii() or not text.isdigit() or not 0 < int(text) <= MAX_ID):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+    def label_from_instance(self, person):
+        return f"{person.name}, {person.title}" if person.title else person.name
+
+
+class ProgrammeItemForm(forms.Form):
+    """A talk inside a programme time block, with its time of day (the meeting's date is the
+    meeting's own)."""
+
+    title = forms.CharField(label=_("Programme item"), max_length=500, required=False)
+    starts_at = forms.TimeField(
+        label=_("Starts at"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    ends_at = forms.TimeField(
+        label=_("Ends at"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("starts_at") or data.get("ends_at")) and not data.get("title"):
+            self.add_error("title", _("A programme item needs a title."))
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] < data["starts_at"]:
+            self.add_error("ends_at", _("A programme item cannot end before it starts."))
+        return data
+
+
+ProgrammeItemFormSet = forms.formset_factory(
+    ProgrammeItemForm, extra=1, can_delete=True, max_num=MAX_PROGRAMME_ITEMS, validate_max=True
+)
+
+
+class CasePersonForm(forms.Form):
+    """One name on the paper: a Person, the source's words, or both (the words as written)."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=CasePerson.Role.choices)
+    person = PersonChoiceField(label=_("Person"), required=False)
+    wording = forms.CharField(
+        label=_("As written"),
+        max_length=500,
+        required=False,
+        help_text=_("The paper's words, when they differ from the person's name or name no person."),
+    )
+    programme_item = forms.IntegerField(
+        label=_("In programme item no."),
+        required=False,
+        min_value=1,
+        max_value=MAX_PROGRAMME_ITEMS,
+        help_text=_("For a speaker: the number of the programme item in the list above."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        unnamed = not data.get("person") and not (data.get("wording") or "").strip()
+        if unnamed and data.get("programme_item"):  # a speaker without a name
+            self.add_error("wording", _("Choose a person or write a name."))
+        if data.get("programme_item") and data.get("role") not in (None, CasePerson.Role.PRESENTER):
+            self.add_error("programme_item", _("Only a presenter speaks in a programme item."))
+        return data
+
+    @property
+    def is_used(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return bool(data) and not data.get("DELETE") and bool(data.get("person") or data.get("wording"))
+
+
+CasePersonFormSet = forms.formset_factory(
+    CasePersonForm, extra=2, can_delete=True, max_num=MAX_PEOPLE, validate_max=True
+)
 
 
 class MinutesSectionForm(SectionForm):
@@ -388,25 +478,85 @@ class CancelMeetingForm(forms.Form):
 
 
 class CaseEditForms:
-    """The case paper form with its sections, and what they ask the service to change."""
+    """The case paper form with its sections, named people and programme items, and what they
+    ask the service to change."""
 
     def __init__(self, case, data=None):
         if data is None:
             self.form = CaseForm(initial=case_initial(case))
             sections = [{"heading": s.heading, "text": s.text} for s in case.sections.order_by("order", "pk")]
             self.formset = SectionFormSet(initial=sections, prefix="sections")
+            items = list(case.programme_items.order_by("order", "pk"))
+            position = {item.pk: index for index, item in enumerate(items, start=1)}
+            self.programme = ProgrammeItemFormSet(
+                initial=[{"title": i.title, "starts_at": i.starts_at, "ends_at": i.ends_at} for i in items],
+                prefix="programme",
+            )
+            self.people = CasePersonFormSet(
+                initial=[
+                    {
+                        "role": p.role,
+                        "person": p.person_id,
+                        "wording": p.wording,
+                        "programme_item": position.get(p.programme_item_id),
+                    }
+                    for p in case.people.order_by("order", "pk")
+                ],
+                prefix="people",
+            )
         else:
             self.form = CaseForm(data)
             self.formset = SectionFormSet(data, prefix="sections")
+            # A post without a part's management form leaves that part as it is.
+            self.programme = (
+                ProgrammeItemFormSet(data, prefix="programme") if "programme-TOTAL_FORMS" in data else None
+            )
+            self.people = CasePersonFormSet(data, prefix="people") if "people-TOTAL_FORMS" in data else None
 
     def is_valid(self) -> bool:
-        return self.form.is_valid() & self.formset.is_valid()
+        valid = self.form.is_valid() & self.formset.is_valid()
+        valid &= self.programme is None or self.programme.is_valid()
+        valid &= self.people is None or self.people.is_valid()
+        if valid and self.people is not None:
+            kept = self._programme_positions()
+            for form in self.people.forms:
+                number = form.cleaned_data.get("programme_item")
+                if form.is_used and number and number not in kept:
+                    form.add_error(
+                        "programme_item",
+                        _("There is no programme item number %(number)s.") % {"number": number},
+                    )
+                    valid = False
+        return valid
+
+    def _programme_rows(self) -> list[dict]:
+        """The programme items kept, in order."""
+        if self.programme is None:
+            return []
+        return [
+            f.cleaned_data
+            for f in self.programme.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("title")
+        ]
+
+    def _programme_positions(self) -> dict[int, int]:
+        """A programme item's number in the form (1, 2, …) → its index among the items kept."""
+        if self.programme is None:
+            return {}
+        kept, positions = 0, {}
+        for number, f in enumerate(self.programme.forms, start=1):
+            if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("title"):
+                positions[number] = kept
+                kept += 1
+        return positions
 
     def changes(self) -> dict:
         """Keyword arguments for services.case_update (without case, by and reason)."""
         data = dict(self.form.cleaned_data)
         data.pop("exemption_basis_other", None)
         data["expected_version"] = data.pop("version")
+        if not data.get("proposal_position"):
+            data.pop("proposal_position", None)  # not in the post: stays as it is
         data["sections"] = [
             {"heading": f.cleaned_data.get("heading", ""), "text": f.cleaned_data.get("text", "")}
             for f in self.formset.forms
@@ -414,7 +564,28 @@ class CaseEditForms:
             and not f.cleaned_data.get("DELETE")
             and (f.cleaned_data.get("heading") or f.cleaned_data.get("text"))
         ]
+        if self.programme is not None:
+            data["programme"] = [
+                {"title": row["title"], "starts_at": row.get("starts_at"), "ends_at": row.get("ends_at")}
+                for row in self._programme_rows()
+            ]
+        if self.people is not None:
+            data["people"] = self._people_rows()
         return data
+
+    def _people_rows(self) -> list[dict]:
+        """The named people in order; `programme_item` is the index of a kept programme item."""
+        positions = self._programme_positions()
+        return [
+            {
+                "role": f.cleaned_data["role"],
+                "person": f.cleaned_data.get("person"),
+                "wording": f.cleaned_data.get("wording", ""),
+                "programme_item": positions.get(f.cleaned_data.get("programme_item")),
+            }
+            for f in self.people.forms
+            if f.is_used
+        ]
 
 
 def case_initial(case) -> dict:
@@ -423,12 +594,11 @@ def case_initial(case) -> dict:
         "title": case.title,
         "agenda_title": case.agenda_title,
         "kind": case.kind,
-        "origin": case.origin,
-        "case_officers": case.case_officers,
         "document_date": case.document_date,
         "archive_reference": case.archive_reference,
         "proposal_kind": case.proposal_kind,
         "proposal": case.proposal,
+        "proposal_position": case.proposal_position,
         "patient_groups": list(case.patient_groups.all()),
         "exemption_basis": case.exemption_basis if case.exempt else "",
         "public_title": case.public_title,

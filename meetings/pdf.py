@@ -20,7 +20,7 @@ from governance.models import Membership
 from governance.stamps import document_scopes
 from governance.templatetags.portal import meeting_date
 
-from . import permissions
+from . import permissions, selectors
 from .models import Attachment, Case, Meeting, Recusal, Reservation
 from .record import protocol_record
 
@@ -37,12 +37,11 @@ def _with_attachment_access(cases, user):
 def _case_queryset(user):
     """Cases with everything a paper or decision shows, and per-row access annotations."""
     return (
-        _with_attachment_access(Case.objects.with_access(user), user)
+        _with_attachment_access(Case.objects.with_access(user).with_names(), user)
         .select_related("body__partnership", "meeting__body__partnership")
         .prefetch_related(
             "sections",
-            "attachments",
-            "patient_groups",
+            *selectors.case_paper_prefetches(),
             Prefetch("reservations", queryset=Reservation.objects.select_related("party", "person")),
             Prefetch("recusals", queryset=Recusal.objects.select_related("person")),
         )
@@ -99,7 +98,7 @@ def _access_of(cases) -> tuple:
 def _access_rows(user, **filters) -> list[_Access]:
     """One small query: the access flags of the cases, with the same rules as the document."""
     rows = (
-        _with_attachment_access(Case.objects.with_access(user), user)
+        _with_attachment_access(Case.objects.with_access(user).with_names(), user)
         .filter(**filters)
         .values_list("pk", "exempt", "content_visible", "reads_exempt_attachment")
     )

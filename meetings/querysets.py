@@ -1,8 +1,12 @@
 """Querysets for meetings and cases; every rule comes from meetings.permissions and the lifecycle."""
 
+import json
+
 from django.db import models
-from django.db.models import BooleanField, Value, When
+from django.db.models import Aggregate, BooleanField, OuterRef, Subquery, TextField, Value, When
 from django.db.models import Case as Conditional
+from django.db.models.functions import JSONObject
+from django.db.models.query import ModelIterable
 
 from governance.permissions import all_of, matches_nothing
 
@@ -15,6 +19,78 @@ def _flag(condition):
     if matches_nothing(condition):
         return Value(False, output_field=BooleanField())
     return Conditional(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+class _JsonRows(Aggregate):
+    """The rows of a group as one JSON array (SQLite's json_group_array, PostgreSQL's json_agg).
+
+    Read as it comes (text from SQLite, a list from psycopg's json typecaster; `_decoded` takes
+    both), not through JSONField, which expects text."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, function="JSON_AGG", **extra)
+
+
+def _rows_of(model, fields: dict):
+    """A correlated subquery: the case's rows of `model` as a JSON array of `fields`."""
+    return Subquery(
+        model.objects.filter(case=OuterRef("pk"))
+        .values("case")
+        .annotate(rows=_JsonRows(JSONObject(**fields)))
+        .values("rows")[:1],
+        output_field=TextField(),
+    )
+
+
+def _decoded(value) -> list:
+    if isinstance(value, str):
+        value = json.loads(value)
+    return sorted(value or [], key=lambda row: (row["order"], row["id"]))
+
+
+class _NamedCaseIterable(ModelIterable):
+    """Cases with their named people and programme items read in the case query itself (see
+    CaseQuerySet.with_names): each case's `people` and `programme_items` answer `.all()` from
+    them, without a query of their own."""
+
+    def __iter__(self):
+        from governance.models import Person
+
+        from .models import CasePerson, ProgrammeItem
+
+        for case in super().__iter__():
+            items = [
+                ProgrammeItem(
+                    id=row["id"],
+                    case=case,
+                    order=row["order"],
+                    title=row["title"],
+                    starts_at=ProgrammeItem._meta.get_field("starts_at").to_python(row["starts_at"]),
+                    ends_at=ProgrammeItem._meta.get_field("ends_at").to_python(row["ends_at"]),
+                )
+                for row in _decoded(case.__dict__.pop("programme_rows", None))
+            ]
+            people = []
+            for row in _decoded(case.__dict__.pop("people_rows", None)):
+                named = CasePerson(
+                    id=row["id"],
+                    case=case,
+                    role=row["role"],
+                    order=row["order"],
+                    wording=row["wording"],
+                    programme_item_id=row["programme_item_id"],
+                )
+                if row["person_id"] is not None:
+                    named.person = Person(id=row["person_id"], name=row["person_name"])
+                people.append(named)
+            for obj in (*items, *people):
+                obj._state.adding, obj._state.db = False, self.queryset.db
+            cache = case.__dict__.setdefault("_prefetched_objects_cache", {})
+            cache["people"], cache["programme_items"] = people, items
+            yield case
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -54,6 +130,38 @@ class CaseQuerySet(models.QuerySet):
     def readable_by(self, user):
         """Cases whose paper (exempt content included) the user may read."""
         return self.filter(permissions.case_readable_q(user))
+
+    def with_names(self):
+        """Read each case's named people (with their Person's name) and programme items in the
+        case query itself, so a page of papers needs no query for them (issue #12's budget)."""
+        from .models import CasePerson, ProgrammeItem
+
+        clone = self.annotate(
+            people_rows=_rows_of(
+                CasePerson,
+                {
+                    "id": "id",
+                    "role": "role",
+                    "order": "order",
+                    "wording": "wording",
+                    "person_id": "person_id",
+                    "person_name": "person__name",
+                    "programme_item_id": "programme_item_id",
+                },
+            ),
+            programme_rows=_rows_of(
+                ProgrammeItem,
+                {
+                    "id": "id",
+                    "order": "order",
+                    "title": "title",
+                    "starts_at": "starts_at",
+                    "ends_at": "ends_at",
+                },
+            ),
+        )
+        clone._iterable_class = _NamedCaseIterable
+        return clone
 
     def with_access(self, user):
         """Annotate `content_visible` and `decision_visible` per row, in the same query."""

@@ -36,7 +36,7 @@ from django.db.models import (
 )
 from django.db.models import Case as Conditional
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Coalesce, Concat, NullIf
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -46,6 +46,7 @@ from . import permissions
 from .models import (
     Attachment,
     Case,
+    CasePerson,
     CaseSearchDocument,
     CaseSection,
     Minutes,
@@ -145,6 +146,12 @@ def _sections_text(model=None, owner="case", text=None):
     )
 
 
+def _named_text():
+    """The names a case paper gives (its people's words as shown), as one string."""
+    shown = Coalesce(NullIf(F("wording"), Value("")), F("person__name"), Value(""), output_field=TextField())
+    return _sections_text(CasePerson, "case", shown)
+
+
 def _cases(user):
     """Cases the user may see, with what of each they may read (`content_visible`, …)."""
     return _with_public_decision(Case.objects.visible_to(user).with_access(user), user)
@@ -231,7 +238,11 @@ def filter_listed_cases(cases, user, query: str):
             Q(title__icontains=word)
             | Q(agenda_title__icontains=word)
             | Q(proposal__icontains=word)
-            | Q(origin__icontains=word)
+            | Q(
+                pk__in=CasePerson.objects.filter(
+                    Q(wording__icontains=word) | Q(person__name__icontains=word)
+                ).values("case_id")
+            )
             | in_sections
             | (Q(decision_visible=True) & Q(decision__icontains=word))
         )
@@ -249,14 +260,14 @@ def _case_documents(user):
     """
     cases = _cases(user).select_related("body__partnership", "meeting__body__partnership")
     if not uses_postgres():
-        return cases.prefetch_related("sections")
+        return cases.prefetch_related("sections", "people__person")
     space = Value(" ")
     full = Concat(
         F("title"),
         space,
         F("agenda_title"),
         space,
-        F("origin"),
+        Coalesce(_named_text(), Value(""), output_field=TextField()),
         space,
         F("proposal"),
         space,
@@ -298,7 +309,7 @@ def case_document(case) -> str:
         if case.public_decision_visible and case.public_decision:
             return f"{case.public_title} {case.public_decision}"
         return case.public_title
-    parts = [case.title, case.agenda_title, case.origin, case.proposal]
+    parts = [case.title, case.agenda_title, case.named_text, case.proposal]
     parts += [section.text for section in case.sections.all()]
     if case.decision_visible:
         parts += [case.discussion, case.decision]
@@ -383,7 +394,7 @@ def search(user, query: str, *, partnership=None) -> list[Hit]:
 
 def _attachment_title_vector():
     """The stored search vector of an attachment's title: a generated column that only
-    PostgreSQL has (migration 0012), read by name as the model does not know it."""
+    PostgreSQL has (migration 0015), read by name as the model does not know it."""
     from django.contrib.postgres.search import SearchVectorField
 
     return RawSQL(f'"{Attachment._meta.db_table}"."title_vector"', [], output_field=SearchVectorField())

@@ -26,7 +26,10 @@ WITH source AS MATERIALIZED (
         c.discussion <> '' OR c.decision <> '' AS has_decision,
         setweight(to_tsvector('norwegian', c.title || ' ' || c.agenda_title), 'A') AS title,
         setweight(to_tsvector('norwegian', c.title || ' ' || c.agenda_title), 'A')
-        || setweight(to_tsvector('norwegian', c.origin || ' ' || c.proposal), 'B')
+        || setweight(to_tsvector('norwegian', coalesce(
+            (SELECT string_agg(coalesce(nullif(n.wording, ''), pe.name, ''), ' ' ORDER BY n."order", n.id)
+             FROM meetings_caseperson n LEFT JOIN governance_person pe ON pe.id = n.person_id
+             WHERE n.case_id = c.id), '') || ' ' || c.proposal), 'B')
         || setweight(to_tsvector('norwegian', coalesce(
             (SELECT string_agg(s.text, ' ' ORDER BY s."order", s.id)
              FROM meetings_casesection s WHERE s.case_id = c.id), '')), 'C') AS paper,
@@ -135,14 +138,15 @@ def _redraw(table: str, key: str, insert: str, ids: Iterable[int]) -> list[int]:
     return ids
 
 
-def rebuild_all() -> tuple[int, int]:
-    """Every document from scratch; (case rows, minutes rows) written."""
+def rebuild_all(case_rows: str = _CASE_ROWS) -> tuple[int, int]:
+    """Every document from scratch; (case rows, minutes rows) written. A migration passes its own
+    frozen `case_rows` when the current statement reads tables or columns it does not have yet."""
     if not enabled():
         return 0, 0
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM meetings_casesearchdocument")
         cursor.execute("DELETE FROM meetings_minutessearchdocument")
-        cursor.execute(_CASE_ROWS.format(where=""))
+        cursor.execute(case_rows.format(where=""))
         cases = cursor.rowcount
         cursor.execute(_MINUTES_ROWS.format(where=""))
         minutes = cursor.rowcount
@@ -166,7 +170,7 @@ def _deleted_with(origin, model) -> bool:
 
 
 def connect() -> None:
-    from .models import Case, CaseSection, Meeting, Minutes, MinutesSection
+    from .models import Case, CasePerson, CaseSection, Meeting, Minutes, MinutesSection
 
     def case_saved(sender, instance, **kwargs):
         refresh_cases([instance.pk])
@@ -188,6 +192,7 @@ def connect() -> None:
     signals.post_save.connect(meeting_saved, sender=Meeting, weak=False, dispatch_uid=f"{uid}:meeting")
     for signal in (signals.post_save, signals.post_delete):
         signal.connect(section_changed, sender=CaseSection, weak=False, dispatch_uid=f"{uid}:section")
+        signal.connect(section_changed, sender=CasePerson, weak=False, dispatch_uid=f"{uid}:person")
         signal.connect(
             minutes_section_changed, sender=MinutesSection, weak=False, dispatch_uid=f"{uid}:minutes"
         )

@@ -10,15 +10,25 @@ from governance.models import Body, Membership
 from governance.querysets import with_source_corrections
 
 from . import permissions, record
-from .models import Attachment, Attendance, Case, FollowUp, MailDelivery, MailRecipient, Meeting
+from .models import (
+    Attachment,
+    Attendance,
+    Case,
+    CasePerson,
+    FollowUp,
+    MailDelivery,
+    MailRecipient,
+    Meeting,
+)
 from .models.meeting import URL_KEY_PREFIX
 
 
-def _case_paper_prefetches(*, papers: bool = True):
-    """What a case paper (_case_paper.html) shows to anyone who may see the case listed; the
-    text and the record's parts follow from record.read_what_is_readable. The attachments are
-    read always (which of them the reader may open is part of what they see); the patient groups
-    only for a paper to be rendered (`papers`, read_papers)."""
+def case_paper_prefetches(*, papers: bool = True):
+    """What a case paper (_case_paper.html) shows to anyone who may see the case listed, beside
+    the people it names and its programme items (CaseQuerySet.with_names, read with the case);
+    the text and the record's parts follow from record.read_what_is_readable. The attachments
+    are read always (which of them the reader may open is part of what they see); the patient
+    groups only for a paper to be rendered (`papers`, read_papers)."""
     attachments = Prefetch("attachments", queryset=Attachment.objects.order_by("order", "pk"))
     return ("patient_groups", attachments) if papers else (attachments,)
 
@@ -62,8 +72,9 @@ def agenda(user, meeting, *, papers: bool = True):
     `papers=False` leaves out what only a rendering of the papers shows (their text and patient
     groups): read_papers reads it when the papers are to be rendered (meetings/fragments.py)."""
     cases = list(
-        meeting.cases.select_related("body__partnership")
-        .prefetch_related(*_case_paper_prefetches(papers=papers))
+        meeting.cases.with_names()
+        .select_related("body__partnership")
+        .prefetch_related(*case_paper_prefetches(papers=papers))
         .order_by("order", "number", "pk")
     )
     result = record.protocol_record(user, meeting, cases, papers=papers)
@@ -91,10 +102,10 @@ def case_page(user, *, partnership, body, year, number, prefetch=()) -> Case:
     """The visible case with its paper; `prefetch` adds what a page of a higher layer shows."""
     later = Case.objects.visible_to(user).select_related("body__partnership", "meeting__body__partnership")
     case = (
-        with_source_corrections(Case.objects.visible_to(user))
+        with_source_corrections(Case.objects.visible_to(user).with_names())
         .select_related("body__partnership", "meeting__body__partnership", "source")
         .prefetch_related(
-            *_case_paper_prefetches(),
+            *case_paper_prefetches(),
             Prefetch("later_handlings", queryset=later.order_by("meeting__start")),
             *prefetch,
         )
@@ -221,7 +232,7 @@ def proposals_waiting(*, partnership=None, body=None):
         cases = cases.filter(body__partnership=partnership)
     if body is not None:
         cases = cases.filter(body=body)
-    return cases.select_related("body__partnership", "proposed_by__person").order_by("pk")
+    return cases.select_related("body__partnership", "proposed_by__person").with_names().order_by("pk")
 
 
 # ---------------------------------------------------------------------------
@@ -314,3 +325,17 @@ def mail_rounds(meeting: Meeting) -> list[MailRound]:
         elif state == MailRecipient.State.FAILED:
             shown.failed.append(address)
     return sorted(rounds.values(), key=lambda shown: shown.kind != MailDelivery.Kind.NOTICE)
+
+
+def person_case_roles(user, person) -> list[CasePerson]:
+    """Where the case papers the user may read name `person` (case officer, from, presenter,
+    speaker in a programme item), newest meeting first, in a fixed number of queries.
+
+    A name is part of the paper, so an exempt case (unless the user may read it) and a case on a
+    draft agenda never show here: the same rule as the paper itself (permissions.case_readable_q).
+    """
+    return list(
+        CasePerson.objects.filter(person=person, case__in=Case.objects.readable_by(user))
+        .select_related("case__body__partnership", "case__meeting__body__partnership", "programme_item")
+        .order_by("-case__meeting__start", "case__order", "order", "pk")
+    )

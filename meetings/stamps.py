@@ -15,6 +15,7 @@ def track_meetings() -> None:
         Attachment,
         Attendance,
         Case,
+        CasePerson,
         CaseSearchDocument,
         CaseSection,
         FollowUp,
@@ -25,6 +26,7 @@ def track_meetings() -> None:
         MinutesApprovalAnswer,
         MinutesSearchDocument,
         MinutesSection,
+        ProgrammeItem,
         Recusal,
         Reservation,
     )
@@ -40,7 +42,7 @@ def track_meetings() -> None:
         "closed_follow_ups__meeting__body__partnership",
         "approved_minutes__meeting__body__partnership",
     )
-    for part_of_case in (CaseSection, Reservation, Recusal, Attachment):
+    for part_of_case in (CaseSection, CasePerson, ProgrammeItem, Reservation, Recusal, Attachment):
         track_in_partnership(part_of_case, "case__body__partnership")
     track_in_partnership(
         Minutes,

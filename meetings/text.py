@@ -3,7 +3,7 @@
 Everything is escaped first; then only these constructs become markup:
 blank-line paragraphs, single line breaks, "- " bullet lists and "1. " numbered
 lists (nested by two spaces of indentation), "|"-tables (a "|---|" row makes
-the rows above it header rows), **bold** and *italic*. Nothing else in the
+the rows above it header rows), **bold**, and *italic* or _italic_. Nothing else in the
 text can produce a tag or an attribute, so no URL in a case text is ever
 fetched or linked. The public pages and the PDFs use it through the
 `casetext` template filter.
@@ -38,13 +38,16 @@ _TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
 # 48 KB of "**a " take 7 seconds).
 _BOLD = re.compile(r"\*\*(?=\S)((?:[^*]|\*(?!\*))+?)(?<=\S)\*\*")
 _ITALIC = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
+# _italic_ as well, but never inside a word (snake_case_names stay as they are).
+_ITALIC_UNDERSCORE = re.compile(r"(?<![\w])_(?=[^\s_])([^_]+?)(?<=[^\s_])_(?![\w])")
 
 
 def inline(text: str) -> str:
-    """Escape a line and allow **bold** and *italic* in it."""
+    """Escape a line and allow **bold**, *italic* and _italic_ in it."""
     html = escape(text)
     html = _BOLD.sub(r"<strong>\1</strong>", html)
-    return _ITALIC.sub(r"<em>\1</em>", html)
+    html = _ITALIC.sub(r"<em>\1</em>", html)
+    return _ITALIC_UNDERSCORE.sub(r"<em>\1</em>", html)
 
 
 def _list_item(line: str):

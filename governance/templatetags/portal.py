@@ -53,8 +53,12 @@ def meeting_when(meeting) -> str:
 
 @register.filter
 def meeting_place(meeting) -> str:
+    """Where a meeting is, saying once that it is digital: "Digitalt via Teams" stays as it is,
+    "Bodø" of a digital meeting becomes "Bodø (digitalt)"."""
     if meeting.is_digital and not meeting.place:
         return _("Digital meeting")
+    if meeting.is_digital and "digital" not in meeting.place.casefold():
+        return _("%(place)s (digital)") % {"place": meeting.place}
     return meeting.place
 
 

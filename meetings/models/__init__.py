@@ -6,7 +6,16 @@ so the chain FSU → SSU → Partnerskapsmøtet can be followed both ways.
 """
 
 from .approval import MinutesApprovalAnswer
-from .case import Attachment, Case, CaseSection, Recusal, Reservation, attachment_upload_to
+from .case import (
+    Attachment,
+    Case,
+    CasePerson,
+    CaseSection,
+    ProgrammeItem,
+    Recusal,
+    Reservation,
+    attachment_upload_to,
+)
 from .delivery import MailDelivery, MailRecipient
 from .meeting import Attendance, Meeting
 from .record import Amendment, FollowUp, Minutes, MinutesSection
@@ -17,6 +26,7 @@ __all__ = [
     "Attachment",
     "Attendance",
     "Case",
+    "CasePerson",
     "CaseSearchDocument",
     "CaseSection",
     "FollowUp",
@@ -27,6 +37,7 @@ __all__ = [
     "MinutesApprovalAnswer",
     "MinutesSearchDocument",
     "MinutesSection",
+    "ProgrammeItem",
     "Recusal",
     "Reservation",
     "attachment_upload_to",

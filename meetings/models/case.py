@@ -35,6 +35,10 @@ class Case(models.Model):
         RECOMMENDATION = "recommendation", _("Anbefaling")
         FORMED_IN_MEETING = "formed_in_meeting", _("Vedtaket utformes i møtet")
 
+    class ProposalPosition(models.TextChoices):
+        BEFORE_TEXT = "before_text", _("before the sections (after the facts and attachments)")
+        AFTER_TEXT = "after_text", _("after the sections (before the attachments)")
+
     class Outcome(models.TextChoices):
         CONSENSUS = "consensus", _("consensus decision")
         FOR_INFORMATION = "for_information", _("taken for information")
@@ -82,11 +86,6 @@ class Case(models.Model):
         blank=True,
         help_text=_("Shown to the public when the case is exempt."),
     )
-    origin = models.CharField(_("from"), max_length=500, blank=True)
-    case_officers = models.CharField(_("case officers"), max_length=500, blank=True)
-    presenters = models.CharField(
-        _("presenters"), max_length=500, blank=True, help_text=_("Speakers of a programme item.")
-    )
     starts_at = models.TimeField(_("starts at"), null=True, blank=True, help_text=_("For programme items."))
     ends_at = models.TimeField(_("ends at"), null=True, blank=True)
     document_date = models.DateField(_("document date"), null=True, blank=True)
@@ -94,6 +93,13 @@ class Case(models.Model):
         _("archive reference"), max_length=100, blank=True, help_text=_("For example “2022/2936”.")
     )
     proposal = models.TextField(_("proposal"), blank=True)
+    proposal_position = models.CharField(
+        _("place of the proposal"),
+        max_length=20,
+        choices=ProposalPosition.choices,
+        default=ProposalPosition.AFTER_TEXT,
+        help_text=_("Where the case paper puts its proposal: before or after its sections."),
+    )
     proposal_kind = models.CharField(
         _("kind of proposal"), max_length=30, choices=ProposalKind.choices, blank=True
     )
@@ -214,6 +220,37 @@ class Case(models.Model):
     def label(self) -> str:
         return _("Case %(number)s") % {"number": self.case_number} if self.number else ""
 
+    def _named(self, role) -> list:
+        """The people named in `role` for the case itself (not one of its programme items), in
+        order; reads `people` as CaseQuerySet.with_names read it with the case (no query)."""
+        return [p for p in self.people.all() if p.role == role and p.programme_item_id is None]
+
+    @property
+    def origin_people(self) -> list:
+        return self._named(CasePerson.Role.ORIGIN)
+
+    @property
+    def case_officer_people(self) -> list:
+        return self._named(CasePerson.Role.CASE_OFFICER)
+
+    @property
+    def presenter_people(self) -> list:
+        return self._named(CasePerson.Role.PRESENTER)
+
+    @property
+    def origin_text(self) -> str:
+        """ "Fra" as words, for the secretariat's lists."""
+        return ", ".join(p.shown_name for p in self.origin_people)
+
+    @property
+    def named_text(self) -> str:
+        """Every name the paper gives, as words (the search text; meetings/search.py)."""
+        return " ".join(p.shown_name for p in self.people.all())
+
+    @property
+    def proposal_first(self) -> bool:
+        return self.proposal_position == self.ProposalPosition.BEFORE_TEXT
+
     @property
     def shown_title(self) -> str:
         """The title a person without access to exempt content may see."""
@@ -245,6 +282,112 @@ class CaseSection(models.Model):
 
     def __str__(self):
         return self.heading or str(_("Section %(order)s") % {"order": self.order})
+
+
+class ProgrammeItem(models.Model):
+    """A talk or session inside a programme item's time block (Dialogmøtet's programme).
+
+    Its times are times of day on the meeting's day, as the programme prints them; the meeting's
+    own date (exact, date only or unknown) is the meeting's business."""
+
+    # CASCADE: the talks are part of their time block.
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="programme_items", verbose_name=_("time block")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=500)
+    starts_at = models.TimeField(_("starts at"), null=True, blank=True)
+    ends_at = models.TimeField(_("ends at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("programme item")
+        verbose_name_plural = _("programme items")
+        ordering = ["case", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "order"], name="programme_item_unique_order"),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True)
+                | Q(starts_at__isnull=True)
+                | Q(ends_at__gte=F("starts_at")),
+                name="programme_item_end_not_before_start",
+                violation_error_message=_("A programme item cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def speaker_people(self) -> list:
+        """The item's speakers in order, from the case's prefetched `people`."""
+        return [p for p in self.case.people.all() if p.programme_item_id == self.pk]
+
+
+class CasePerson(models.Model):
+    """A person the case paper names: as case officer, as "Fra" (origin) or as presenter.
+
+    `person` links one who exists as a Person; `wording` keeps the source's words where they
+    differ from the person's name ("Kommuneoverlege X"), or is all there is when the name matches
+    no Person ("Sekretariatet"). A presenter may belong to one of the case's programme items."""
+
+    class Role(models.TextChoices):
+        ORIGIN = "origin", _("from")
+        CASE_OFFICER = "case_officer", _("case officer")
+        PRESENTER = "presenter", _("presenter")
+
+    # CASCADE: the names are part of their case paper.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="people", verbose_name=_("case"))
+    # CASCADE: a speaker belongs to the programme item they speak in.
+    programme_item = models.ForeignKey(
+        ProgrammeItem,
+        on_delete=models.CASCADE,
+        related_name="speakers",
+        null=True,
+        blank=True,
+        verbose_name=_("programme item"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # PROTECT: who wrote or presented a case stays on record.
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="case_roles",
+        null=True,
+        blank=True,
+        verbose_name=_("person"),
+    )
+    wording = models.CharField(
+        _("as written"),
+        max_length=500,
+        blank=True,
+        help_text=_("The source's words, when they differ from the person's name or name no person."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("person named in a case")
+        verbose_name_plural = _("people named in cases")
+        ordering = ["case", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "order"], name="case_person_unique_order"),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | ~Q(wording=""),
+                name="case_person_named",
+                violation_error_message=_("Choose a person or write a name."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.shown_name
+
+    @property
+    def shown_name(self) -> str:
+        """The words the paper shows: the source's wording, else the person's name."""
+        return self.wording or (self.person.name if self.person_id else "")
 
 
 class Reservation(models.Model):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from governance import permissions
 from governance.history import delete_with_history, save_with_history
 
-from ..models import Case, CaseSection, FollowUp, Meeting
+from ..models import Case, CasePerson, CaseSection, FollowUp, Meeting, ProgrammeItem
 from .common import (
     CASE_EDITABLE_FIELDS,
     _check_same_partnership,
@@ -170,9 +170,15 @@ def case_update(
     reason: str = "",
     sections: list[dict] | None = None,
     patient_groups: Iterable | None = None,
+    programme: list[dict] | None = None,
+    people: list[dict] | None = None,
     **fields,
 ) -> Case:
-    """Save the case paper, refusing a save made from an older version than the current one."""
+    """Save the case paper, refusing a save made from an older version than the current one.
+
+    `programme`: the programme items in order ({title, starts_at, ends_at}); `people`: the named
+    people in order ({role, person, wording, programme_item}: a Person or None, the words as
+    written, the index of a programme item or None). None leaves a part as it is."""
     partnership = case.body.partnership
     permissions.require_manage(by, partnership)
     unknown = set(fields) - CASE_EDITABLE_FIELDS
@@ -201,6 +207,10 @@ def case_update(
         save_with_history(fresh, reason=text, by=by)
         if sections is not None:
             _replace_sections(fresh, sections, by=by, reason=text)
+        if programme is not None:
+            _replace_programme(fresh, programme, by=by, reason=text)
+        if people is not None:
+            _replace_people(fresh, people, by=by, reason=text)
         if patient_groups is not None:
             fresh.patient_groups.set(patient_groups)
     return fresh
@@ -216,6 +226,41 @@ def _replace_sections(case: Case, sections: list[dict], *, by, reason: str) -> N
         exclude=["case"],
         by=by,
         reason=reason,
+    )
+
+
+def _replace_programme(case: Case, items: list[dict], *, by, reason: str) -> None:
+    """Make the case's programme items exactly `items`, in order (their speakers go with them)."""
+    replace_sections(
+        list(case.programme_items.order_by("order", "pk")),
+        items,
+        model=ProgrammeItem,
+        new=lambda: ProgrammeItem(case=case),
+        exclude=["case"],
+        by=by,
+        reason=reason,
+        fields=("title", "starts_at", "ends_at"),
+    )
+
+
+def _replace_people(case: Case, people: list[dict], *, by, reason: str) -> None:
+    """Make the case's named people exactly `people`, in order."""
+    items = list(case.programme_items.order_by("order", "pk"))
+    rows = []
+    for row in people:
+        index = row.get("programme_item")
+        if index is not None and not 0 <= index < len(items):
+            raise ValidationError(_("There is no programme item number %(number)s.") % {"number": index + 1})
+        rows.append({**row, "programme_item": items[index] if index is not None else None})
+    replace_sections(
+        list(case.people.order_by("order", "pk")),
+        rows,
+        model=CasePerson,
+        new=lambda: CasePerson(case=case),
+        exclude=["case"],
+        by=by,
+        reason=reason,
+        fields=("role", "person", "wording", "programme_item"),
     )
 
 

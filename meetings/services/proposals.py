@@ -16,7 +16,7 @@ from governance.history import save_with_history
 from governance.models import Body
 
 from .. import tasks
-from ..models import Case, CaseSection
+from ..models import Case, CasePerson, CaseSection
 from .attachments import _attach
 from .common import _validated
 
@@ -35,7 +35,6 @@ def proposal_submit(
             meeting=None,
             year=timezone.localdate().year,
             title=(title or "").strip(),
-            origin=(origin or "").strip(),
             proposal=(proposal or "").strip(),
             proposal_kind=Case.ProposalKind.PROPOSED_DECISION if (proposal or "").strip() else "",
             intake_status=Case.IntakeStatus.PROPOSED,
@@ -44,6 +43,10 @@ def proposal_submit(
         reason = _("Case proposed")
         _validated(case)
         save_with_history(case, reason=reason, by=by)
+        if (origin or "").strip():
+            named = CasePerson(case=case, role=CasePerson.Role.ORIGIN, order=1, wording=origin.strip()[:500])
+            _validated(named)
+            save_with_history(named, reason=reason, by=by)
         if (background or "").strip():
             section = CaseSection(case=case, order=1, heading="Bakgrunn", text=background.strip())
             _validated(section)

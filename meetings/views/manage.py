@@ -261,28 +261,33 @@ def case_edit(request, partnership, pk):
     case = _case(partnership, pk)
     edit = CaseEditForms(case, request.POST if request.method == "POST" else None)
     conflict = None
-    if request.method == "POST" and edit.is_valid():
-        try:
-            reason = request.POST.get("reason", "")
-            services.case_update(case=case, by=request.user, reason=reason, **edit.changes())
-        except services.ConcurrentEditError as error:
-            conflict = {"messages": _errors(error), "current": error.current}
-        except ValidationError as error:
-            edit.form.add_error(None, error)
-        else:
-            messages.success(request, _("The case paper is saved."))
-            return redirect("manage:case", partnership.slug, case.pk)
-    context = _case_context(case, edit.form, edit.formset)
-    return render(request, "meetings/manage/case_form.html", {**context, "conflict": conflict})
+    status = 200
+    if request.method == "POST":
+        status = 400  # refused input: shown again with its messages, nothing saved lost
+        if edit.is_valid():
+            try:
+                reason = request.POST.get("reason", "")
+                services.case_update(case=case, by=request.user, reason=reason, **edit.changes())
+            except services.ConcurrentEditError as error:
+                conflict, status = {"messages": _errors(error), "current": error.current}, 200
+            except ValidationError as error:
+                edit.form.add_error(None, error)
+            else:
+                messages.success(request, _("The case paper is saved."))
+                return redirect("manage:case", partnership.slug, case.pk)
+    context = _case_context(case, edit)
+    return render(request, "meetings/manage/case_form.html", {**context, "conflict": conflict}, status=status)
 
 
-def _case_context(case, form, formset) -> dict:
+def _case_context(case, edit) -> dict:
     return {
         "partnership": case.body.partnership,
         "case": case,
         "meeting": case.meeting,
-        "form": form,
-        "formset": formset,
+        "form": edit.form,
+        "formset": edit.formset,
+        "programme_formset": edit.programme or CaseEditForms(case).programme,
+        "people_formset": edit.people or CaseEditForms(case).people,
         "decision_form": DecisionForm(initial=decision_initial(case), prefix="decision"),
         "amend_form": AmendForm(initial={"decision": case.decision}, prefix="amend"),
         "attachment_form": AttachmentForm(prefix="attachment"),
@@ -328,7 +333,7 @@ def case_decision(request, partnership, pk):
         messages.error(request, _("The decision was not saved; see the fields marked below."))
     case.refresh_from_db()
     edit = CaseEditForms(case)
-    context = {**_case_context(case, edit.form, edit.formset), "decision_form": form}
+    context = {**_case_context(case, edit), "decision_form": form}
     return render(
         request,
         "meetings/manage/case_form.html",

@@ -16,11 +16,13 @@ from meetings.models import (
     Attachment,
     Attendance,
     Case,
+    CasePerson,
     CaseSection,
     FollowUp,
     Meeting,
     Minutes,
     MinutesSection,
+    ProgrammeItem,
     Recusal,
     Reservation,
 )
@@ -207,15 +209,13 @@ CASE_FIELDS = {
     "kind",
     "title",
     "public_title",
-    "origin",
-    "case_officers",
-    "presenters",
     "starts_at",
     "ends_at",
     "document_date",
     "archive_reference",
     "proposal",
     "proposal_kind",
+    "proposal_position",
     "discussion",
     "decision",
     "public_decision",
@@ -230,7 +230,9 @@ def load_case(row: dict[str, Any], meeting: Meeting, registry: Registry) -> Case
     _check_fields(
         row,
         CASE_FIELDS
-        | {"key", "previous", "patient_groups", "sections", "attachments", "reservations", "recusals"},
+        | {"key", "previous", "patient_groups", "sections", "attachments", "reservations", "recusals"}
+        | set(CASE_PEOPLE)
+        | {"programme"},
         "sak",
     )
     case = Case(body=meeting.body, meeting=meeting, source=registry.source, **_fields(row, CASE_FIELDS))
@@ -249,8 +251,48 @@ def load_case(row: dict[str, Any], meeting: Meeting, registry: Registry) -> Case
         names = {"title", "exempt", "exemption_basis"}
         _check_fields(attachment, names, "vedlegg")
         _save(Attachment(case=case, order=order, **_fields(attachment, names)))
+    load_case_people(row, case, registry)
     load_reservations_and_recusals(row, case, registry)
     return case
+
+
+# The fixture's lists of named people, by the role they name. Each entry is either the source's
+# words alone (a string: a name that matches no Person, "Sekretariatet") or a table with the
+# Person's key and, where the source words it differently, `as` ("Kommuneoverlege X").
+CASE_PEOPLE = {
+    "origin": CasePerson.Role.ORIGIN,
+    "case_officers": CasePerson.Role.CASE_OFFICER,
+    "presenters": CasePerson.Role.PRESENTER,
+}
+
+
+def load_case_people(row: dict[str, Any], case: Case, registry: Registry) -> None:
+    """The case's named people (in the fixture's order: origin, case officers, presenters), then
+    its programme items, each with its speakers."""
+    order = 0
+
+    def named(entry, role, item=None):
+        nonlocal order
+        order += 1
+        person = None
+        if isinstance(entry, str):
+            wording = entry
+        else:
+            _check_fields(entry, {"person", "as"}, "person i sak")
+            person, wording = registry.get("people", entry["person"]), entry.get("as", "")
+        _save(
+            CasePerson(case=case, role=role, order=order, person=person, wording=wording, programme_item=item)
+        )
+
+    for key, role in CASE_PEOPLE.items():
+        for entry in row.get(key, []):
+            named(entry, role)
+    for item_order, item_row in enumerate(row.get("programme", []), start=1):
+        names = {"title", "starts_at", "ends_at"}
+        _check_fields(item_row, names | {"speakers"}, "programpost")
+        item = _save(ProgrammeItem(case=case, order=item_order, **_fields(item_row, names)))
+        for entry in item_row.get("speakers", []):
+            named(entry, CasePerson.Role.PRESENTER, item)
 
 
 def load_reservations_and_recusals(row: dict[str, Any], case: Case, registry: Registry) -> None:

@@ -30,13 +30,14 @@ def test_case_update_replaces_sections_and_counts_versions(world, staff):
         expected_version=1,
         by=staff,
         reason="Saksframlegg skrevet",
-        origin="FSU BU",
+        people=[{"role": "origin", "wording": "FSU BU"}],
         sections=[
             {"heading": "Bakgrunn", "text": "Tekst"},
             {"heading": "Kommunenes vurdering", "text": "- a"},
         ],
     )
     assert case.version == 2 and case.changed_after_notice_at is None
+    assert [p.wording for p in case.people.all()] == ["FSU BU"]
     assert [(s.order, s.heading) for s in case.sections.all()] == [
         (1, "Bakgrunn"),
         (2, "Kommunenes vurdering"),

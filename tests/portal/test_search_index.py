@@ -183,7 +183,7 @@ def test_search_query_count_does_not_grow_with_hits(world, client_as, persona, d
 
 @pytest.mark.django_db
 def test_an_attachment_is_found_by_its_title_as_it_is_now(world):
-    """On PostgreSQL the title's vector is a stored generated column (migration 0012) that the
+    """On PostgreSQL the title's vector is a stored generated column (migration 0015) that the
     database keeps current; a renamed attachment is found by its new title only."""
     case = mf.case(published(world), number=1, title="Sak med vedlegg")
     attachment = mf.attachment(case, title="Kartlegging av ventetider")

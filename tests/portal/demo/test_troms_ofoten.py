@@ -44,7 +44,9 @@ def test_fsu_bu_cases_are_numbered_once_in_agenda_order(output):
     assert len(numbers) == len(set(numbers))
 
     by_number = {case.number: case for case in cases}
-    assert by_number[7].origin == "Andre Grundevig, leder av Palliativt team for barn og unge, UNN"
+    origin = by_number[7].people.get()
+    assert (origin.role, origin.person.name) == ("origin", "Andre Grundevig")
+    assert origin.wording == "Andre Grundevig, leder av Palliativt team for barn og unge, UNN"
     assert (by_number[7].proposal_kind, by_number[7].proposal) == (
         "formed_in_meeting",
         "Vedtaket utformes i møtet.",
@@ -62,7 +64,9 @@ def test_fsu_bu_cases_are_numbered_once_in_agenda_order(output):
     pasientgrupper = by_number[7].sections.get(heading="Pasientgrupper").text
     assert pasientgrupper.rstrip().endswith("Basal-og-spesialiseret-indsats.aspx)")
     assert "\n¹ **Basal palliativ behandling** betegner" in pasientgrupper
-    assert by_number[8].origin == "Utvalgsleder og nestleder."
+    assert [(p.role, p.person, p.wording) for p in by_number[8].people.all()] == [
+        ("origin", None, "Utvalgsleder og nestleder.")
+    ]
     assert by_number[8].proposal.splitlines()[-1] == "4. FSU BU følger opp sak i møtet 09.11.23"
     assert by_number[11].decision == (
         "FSU BU tar informasjonen om neste møte og rutine for innmelding av saker til orientering."

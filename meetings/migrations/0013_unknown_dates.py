@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('governance', '0003_security_event'),
-        ('meetings', '0011_search_flags'),
+        ('meetings', '0012_source'),
     ]
 
     operations = [

@@ -6,9 +6,9 @@ from django.db import migrations
 # database keeps it current on every write; Django's model does not know the column
 # (meetings/search.py reads it by name). Its GIN index replaces the expression index of 0010.
 FORWARD = [
-    "ALTER TABLE meetings_attachment ADD COLUMN title_vector tsvector"
+    "ALTER TABLE meetings_attachment ADD COLUMN IF NOT EXISTS title_vector tsvector"
     " GENERATED ALWAYS AS (to_tsvector('norwegian'::regconfig, COALESCE(title, ''))) STORED",
-    "CREATE INDEX attachment_title_vector ON meetings_attachment USING gin (title_vector)",
+    "CREATE INDEX IF NOT EXISTS attachment_title_vector ON meetings_attachment USING gin (title_vector)",
     "DROP INDEX IF EXISTS attachment_title_search",
     # Statistics for the new column now: without them the planner misjudges how many titles
     # match a word until autovacuum comes round (a common word took 170 ms instead of 28).
@@ -32,6 +32,6 @@ def _run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("meetings", "0011_search_flags")]
+    dependencies = [("meetings", "0014_case_people_programme_items")]
 
     operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD))]
