@@ -97,3 +97,10 @@ class ProgressReportAdmin(HistoryAdmin):
     search_fields = ["text", "measure__text"]
     autocomplete_fields = ["measure", "case", "reported_by"]
     list_select_related = ["measure", "case__body__partnership", "reported_by__partnership"]
+
+
+@admin.register(Abbreviation)
+class AbbreviationAdmin(HistoryAdmin):
+    list_display = ["abbreviation", "action_plan", "order"]
+    search_fields = ["abbreviation", "explanation", "action_plan__title"]
+    list_select_related = ["action_plan"]

@@ -14,9 +14,9 @@ CASES = "cases__body__partnership"
 
 def track_actionplans() -> None:
     from governance.models import Body
-    from meetings.models import Case, Meeting
+    from meetings.models import Attachment, Case, Meeting
 
-    from .models import ActionPlan, FocusArea, Goal, Measure, ProgressReport
+    from .models import Abbreviation, ActionPlan, FocusArea, Goal, Measure, ProgressReport
 
     # A case's page lists the measures it is linked to (text, focus area, plan title), and the
     # case may belong to another partnership than the plan: its partnership changes too.
@@ -25,9 +25,12 @@ def track_actionplans() -> None:
     track_in_partnership(Goal, PLAN)
     track_in_partnership(Measure, PLAN, CASES)
     track_in_partnership(ProgressReport, f"measure__{PLAN}")
+    track_in_partnership(Abbreviation, "action_plan__partnership")
     # Rows of the layers below, as the plan shows them.
     track_in_partnership(Body, f"measures__{PLAN}", f"progress_reports__measure__{PLAN}")
     track_in_partnership(
         Case, f"measures__{PLAN}", f"progress_reports__measure__{PLAN}", "adopted_action_plans__partnership"
     )
     track_in_partnership(Meeting, f"cases__measures__{PLAN}")
+    # The plan names the case attachments that are the plan (title, link to the case).
+    track_in_partnership(Attachment, "action_plans__partnership")

@@ -7,6 +7,7 @@ django-simple-history rows beside each row (and m2m history beside many-to-many 
 
 import datetime as dt
 import io
+import re
 import uuid
 
 from national_text import REASON_CREATED
@@ -163,3 +164,15 @@ class Writer:
 
     def counts(self) -> dict[str, int]:
         return {model._meta.label: table.count for model, table in self.tables.items()}
+
+
+def m2m_history(model, field_name):
+    """django-simple-history's history model of a many-to-many field ("HistoricalCase_patient_groups")."""
+    from django.apps import apps
+
+    return apps.get_model(model._meta.app_label, f"Historical{model.__name__}_{field_name}")
+
+
+def slug(text: str) -> str:
+    table = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a"})
+    return re.sub(r"[^a-z0-9]+", "-", text.translate(table).lower()).strip("-")

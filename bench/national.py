@@ -6,9 +6,9 @@ Statuses come from meetings/lifecycle.py (imported once Django is set up).
 import collections
 import datetime as dt
 import random
-import re
 import uuid
 
+from copy_rows import m2m_history, slug
 from national_text import (
     BODIES,
     BODY_TEMPLATES,
@@ -69,9 +69,9 @@ class Generator:
         with timer.part("partnerships, organisations, people, bodies, memberships"):
             partnerships = [(p.pk, p.slug) for p in demo]
             taken = {p.slug for p in demo}
-            names = [n for n in PARTNERSHIP_NAMES if f"hf-{_slug(n)}" not in taken]
+            names = [n for n in PARTNERSHIP_NAMES if f"hf-{slug(n)}" not in taken]
             for name in names[:n_new]:
-                partnerships.append((self.partnership(name), f"hf-{_slug(name)}"))
+                partnerships.append((self.partnership(name), f"hf-{slug(name)}"))
             self.bodies = []  # (body pk, partnership pk, people pks)
             for partnership_pk, _ in partnerships:
                 existing = Body.objects.filter(partnership_id=partnership_pk)
@@ -95,7 +95,7 @@ class Generator:
             {
                 "name": f"Helsefellesskapet {name}",
                 "short_name": name,
-                "slug": f"hf-{_slug(name)}",
+                "slug": f"hf-{slug(name)}",
                 "description": self.words.text(200, 500),
                 "case_number_style": "slash",
                 "_when": when,
@@ -143,12 +143,12 @@ class Generator:
             for _ in range(10 * n_bodies)
         ]
         parents: dict[int, int] = {}
-        templates = [t for t in BODY_TEMPLATES if not ({_slug(t[1]), t[1], t[0]} & used)]
+        templates = [t for t in BODY_TEMPLATES if not ({slug(t[1]), t[1], t[0]} & used)]
         extra = 0
         while len(templates) < n_bodies:
             extra += 1
             name = f"Samhandlingsnettverk {extra}"
-            if _slug(name) not in used:
+            if slug(name) not in used:
                 templates.append((name, f"Nettverk {extra}", "network", None))
         for order, (name, short, kind, level) in enumerate(templates[:n_bodies]):
             parent = parents.get(level - 1) if level else None
@@ -158,7 +158,7 @@ class Generator:
                     "partnership_id": partnership_pk,
                     "name": name,
                     "short_name": short,
-                    "slug": _slug(short),
+                    "slug": slug(short),
                     "kind": kind,
                     "level": level,
                     "parent_id": parent,
@@ -357,7 +357,7 @@ class Generator:
                 )
                 self.w.link(
                     Case.patient_groups.through,
-                    _m2m_history(Case, "patient_groups"),
+                    m2m_history(Case, "patient_groups"),
                     [{"case_id": case, "patientgroup_id": g} for g in groups],
                     history_ids=range(first_history, first_history + len(history)),
                 )
@@ -577,7 +577,7 @@ class Generator:
                         if bodies:
                             self.w.link(
                                 Measure.responsible_bodies.through,
-                                _m2m_history(Measure, "responsible_bodies"),
+                                m2m_history(Measure, "responsible_bodies"),
                                 [
                                     {"measure_id": measure, "body_id": b}
                                     for b in self.rng.sample(bodies, min(2, len(bodies)))
@@ -587,22 +587,10 @@ class Generator:
                         if cases:
                             self.w.link(
                                 Measure.cases.through,
-                                _m2m_history(Measure, "cases"),
+                                m2m_history(Measure, "cases"),
                                 [
                                     {"measure_id": measure, "case_id": c}
                                     for c in set(self.rng.sample(cases, min(3, len(cases))))
                                 ],
                                 [history_id],
                             )
-
-
-def _m2m_history(model, field_name):
-    """django-simple-history's history model of a many-to-many field ("HistoricalCase_patient_groups")."""
-    from django.apps import apps
-
-    return apps.get_model(model._meta.app_label, f"Historical{model.__name__}_{field_name}")
-
-
-def _slug(text: str) -> str:
-    table = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a"})
-    return re.sub(r"[^a-z0-9]+", "-", text.translate(table).lower()).strip("-")

@@ -154,6 +154,28 @@ class CaseSectionAdmin(HistoryAdmin):
     list_select_related = ["case__body__partnership"]
 
 
+@admin.register(ProgrammeItem)
+class ProgrammeItemAdmin(HistoryAdmin):
+    def is_locked(self, obj) -> bool:
+        return _locked(obj.case.meeting)
+
+    list_display = ["__str__", "case", "order", "starts_at", "ends_at"]
+    search_fields = ["title", "case__title"]
+    autocomplete_fields = ["case"]
+    list_select_related = ["case__body__partnership"]
+
+
+@admin.register(CasePerson)
+class CasePersonAdmin(HistoryAdmin):
+    def is_locked(self, obj) -> bool:
+        return _locked(obj.case.meeting)
+
+    list_display = ["__str__", "case", "role", "order"]
+    search_fields = ["wording", "person__name", "case__title"]
+    autocomplete_fields = ["case", "person"]
+    list_select_related = ["case__body__partnership", "person"]
+
+
 @admin.register(Reservation)
 class ReservationAdmin(HistoryAdmin):
     def is_locked(self, obj) -> bool:

@@ -169,12 +169,8 @@ def _measure_initial(item):
     }
 
 
-@secretariat_required
-@require_http_methods(["GET", "POST"])
-def measure(request, partnership, pk):
-    """A measure and its progress reports; correct the measure, or record a new report (the
-    measure's status is its latest report's)."""
-    item = get_object_or_404(selectors.workspace_measures(partnership), pk=pk)
+def _measure_forms(request, partnership, item):
+    """(action, the measure's form, the progress form): each bound only to its own post."""
     action = request.POST.get("action") if request.method == "POST" else None
     edit = MeasureForm(
         request.POST if action == "edit" else None,
@@ -187,13 +183,18 @@ def measure(request, partnership, pk):
         partnership=partnership,
         initial={"status": item.status if item.latest_report is not None else None},
     )
+    return action, edit, form
+
+
+def _measure_saved(request, item, action, edit, form) -> str:
+    """The success message of a valid post once its service has run; "" for anything else."""
     if action == "edit":
         if edit.is_valid() and _call(
             edit, None, lambda: services.measure_update(measure=item, by=request.user, **edit.cleaned_data)
         ):
-            messages.success(request, _("The measure is corrected."))
-            return redirect("manage:measure", partnership.slug, item.pk)
-    elif (
+            return _("The measure is corrected.")
+        return ""
+    if (
         request.method == "POST"
         and form.is_valid()
         and _call(
@@ -202,7 +203,19 @@ def measure(request, partnership, pk):
             lambda: services.progress_report_add(measure=item, by=request.user, **form.cleaned_data),
         )
     ):
-        messages.success(request, _("The progress is recorded."))
+        return _("The progress is recorded.")
+    return ""
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def measure(request, partnership, pk):
+    """A measure and its progress reports; correct the measure, or record a new report (the
+    measure's status is its latest report's)."""
+    item = get_object_or_404(selectors.workspace_measures(partnership), pk=pk)
+    action, edit, form = _measure_forms(request, partnership, item)
+    if success := _measure_saved(request, item, action, edit, form):
+        messages.success(request, success)
         return redirect("manage:measure", partnership.slug, item.pk)
     return render(
         request,

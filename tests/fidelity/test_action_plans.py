@@ -327,10 +327,6 @@ def test_the_adopting_case_is_shown_as_its_record_says(shown):
         assert "Vedtatt" not in page
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PM sak 07-2021's stored decision is removed by the case-decision part of #13 (another branch)",
-)
 def test_the_2021_plan_is_not_shown_as_adopted(shown):
     source = _lines("pm_sak_07-2021.txt")
     assert "Anbefaling" in source and "Vedtak" not in source
