@@ -51,4 +51,4 @@ def test_words_become_named_rows_in_order_and_back():
         "Trude Kristin Kristensen, Knut Erik Dahlmo og Stian Molvik",
         "RKK Lofoten",
     )
-    _migrate([("meetings", _latest())])
+    _migrate(_latest())
