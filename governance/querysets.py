@@ -1,5 +1,6 @@
 """Querysets for governance: what is current, what may be seen."""
 
+from collections.abc import Callable
 from datetime import date
 
 from django.db import models
@@ -49,6 +50,41 @@ class SecurityEventQuerySet(models.QuerySet):
         return self.filter(user_id__in=people)
 
 
+class CompiledOnce(models.Expression):
+    """A correlated subquery whose SQL is built and compiled once per database and outer query
+    shape, not on every request (issue #12: compiling the JSON subqueries of a case page cost more
+    than running them).
+
+    `build()` returns the expression (a Subquery with OuterRef); it is resolved against the outer
+    query and compiled the first time a query with that database, outer table alias and alias
+    prefix is compiled, and its SQL and parameters are reused after that. It must not depend on
+    anything but the schema: no user, no date, no request (its parameters are kept)."""
+
+    _compiled: dict = {}
+    contains_aggregate = False
+
+    def __init__(self, name: str, build: Callable[[], models.Expression], output_field):
+        super().__init__(output_field=output_field)
+        self.name, self.build = name, build
+
+    @property
+    def identity(self):
+        return (self.__class__, self.name)
+
+    def as_sql(self, compiler, connection):
+        query = compiler.query
+        key = (self.name, connection.alias, connection.vendor, query.alias_prefix, query.base_table)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            resolved = self.build().resolve_expression(query, allow_joins=True, reuse=None)
+            sql, params = compiler.compile(resolved)
+            compiled = self._compiled[key] = (sql, tuple(params))
+        return compiled[0], list(compiled[1])
+
+    def get_group_by_cols(self):
+        return [self]
+
+
 def corrections_of(model) -> dict:
     """The lookups of governance.SourceCorrection rows that concern records of `model` (by app
     label and model name, so no content-type lookup is needed)."""
@@ -74,15 +110,19 @@ def with_source_corrections(queryset):
     """`queryset` with each record's source corrections read in the same query, as
     `source_corrections_json` (a list of objects with CORRECTION_FIELDS, None when there are none):
     a page shows its record's corrections at no extra query."""
-    from .models import SourceCorrection
+    model = queryset.model
 
-    concern = (
-        SourceCorrection.objects.filter(**corrections_of(queryset.model), object_id=models.OuterRef("pk"))
-        .order_by()
-        .values("object_id")
-        .annotate(rows=_JSONList(JSONObject(**{name: name for name in CORRECTION_FIELDS})))
-        .values("rows")
-    )
-    return queryset.annotate(
-        source_corrections_json=models.Subquery(concern, output_field=models.JSONField())
-    )
+    def build():
+        from .models import SourceCorrection
+
+        concern = (
+            SourceCorrection.objects.filter(**corrections_of(model), object_id=models.OuterRef("pk"))
+            .order_by()
+            .values("object_id")
+            .annotate(rows=_JSONList(JSONObject(**{name: name for name in CORRECTION_FIELDS})))
+            .values("rows")
+        )
+        return models.Subquery(concern, output_field=models.JSONField())
+
+    name = f"source_corrections:{model._meta.label_lower}"
+    return queryset.annotate(source_corrections_json=CompiledOnce(name, build, models.JSONField()))

@@ -9,6 +9,7 @@ from django.db.models.functions import JSONObject
 from django.db.models.query import ModelIterable
 
 from governance.permissions import all_of, matches_nothing
+from governance.querysets import CompiledOnce
 
 from . import permissions
 from .lifecycle import AGENDA_PUBLIC_STATUSES, CALENDAR_Q, MINUTES_PUBLIC_STATUSES, MINUTES_PUBLISHED_Q
@@ -35,14 +36,19 @@ class _JsonRows(Aggregate):
 
 
 def _rows_of(model, fields: dict):
-    """A correlated subquery: the case's rows of `model` as a JSON array of `fields`."""
-    return Subquery(
-        model.objects.filter(case=OuterRef("pk"))
-        .values("case")
-        .annotate(rows=_JsonRows(JSONObject(**fields)))
-        .values("rows")[:1],
-        output_field=TextField(),
-    )
+    """A correlated subquery: the case's rows of `model` as a JSON array of `fields` (compiled
+    once: governance.querysets.CompiledOnce)."""
+
+    def build():
+        return Subquery(
+            model.objects.filter(case=OuterRef("pk"))
+            .values("case")
+            .annotate(rows=_JsonRows(JSONObject(**fields)))
+            .values("rows")[:1],
+            output_field=TextField(),
+        )
+
+    return CompiledOnce(f"rows:{model._meta.label_lower}:{','.join(fields)}", build, TextField())
 
 
 def _decoded(value) -> list:
