@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import (
+    Aggregate,
     BooleanField,
     CharField,
     F,
@@ -41,6 +42,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from governance.permissions import viewer_for
+from governance.querysets import CompiledOnce
 
 from . import permissions
 from .models import (
@@ -120,36 +122,44 @@ def uses_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _sections_text(model=None, owner="case", text=None):
-    """All section text of a case (or minutes) as one string (a correlated subquery)."""
+def _sections_text(name: str, model=None, owner="case", text=None):
+    """All section text of a case (or minutes) as one string (a correlated subquery, compiled
+    once per `name`: governance.querysets.CompiledOnce)."""
     model = model or CaseSection
-    text = text if text is not None else F("text")
-    if uses_postgres():
-        from django.contrib.postgres.aggregates import StringAgg
 
-        aggregate = StringAgg(text, delimiter=" ")
-    else:
-        from django.db.models import Aggregate
+    def build():
+        shown = text() if text is not None else F("text")
+        if uses_postgres():
+            from django.contrib.postgres.aggregates import StringAgg
 
-        class GroupConcat(Aggregate):
-            function = "GROUP_CONCAT"
-            template = "%(function)s(%(expressions)s, ' ')"
-            output_field = TextField()
+            aggregate = StringAgg(shown, delimiter=" ")
+        else:
+            aggregate = _GroupConcat(shown)
+        return Subquery(
+            model.objects.filter(**{owner: OuterRef("pk")})
+            .values(owner)
+            .annotate(all_text=aggregate)
+            .values("all_text")[:1],
+            output_field=TextField(),
+        )
 
-        aggregate = GroupConcat(text)
-    return Subquery(
-        model.objects.filter(**{owner: OuterRef("pk")})
-        .values(owner)
-        .annotate(all_text=aggregate)
-        .values("all_text")[:1],
-        output_field=TextField(),
-    )
+    return CompiledOnce(f"search:{name}", build, TextField())
+
+
+class _GroupConcat(Aggregate):
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s, ' ')"
+    output_field = TextField()
 
 
 def _named_text():
     """The names a case paper gives (its people's words as shown), as one string."""
-    shown = Coalesce(NullIf(F("wording"), Value("")), F("person__name"), Value(""), output_field=TextField())
-    return _sections_text(CasePerson, "case", shown)
+
+    def shown():
+        words = NullIf(F("wording"), Value(""))
+        return Coalesce(words, F("person__name"), Value(""), output_field=TextField())
+
+    return _sections_text("case_people", CasePerson, "case", shown)
 
 
 def _cases(user):
@@ -271,7 +281,7 @@ def _case_documents(user):
         space,
         F("proposal"),
         space,
-        Coalesce(_sections_text(), Value(""), output_field=TextField()),
+        Coalesce(_sections_text("case_sections"), Value(""), output_field=TextField()),
         space,
         Conditional(
             When(
@@ -319,7 +329,10 @@ def case_document(case) -> str:
 def _minutes_documents(user):
     """The minutes' own text, their free sections; the cases' parts are found as cases."""
     sections = _sections_text(
-        MinutesSection, "minutes", Concat(F("heading"), Value(" "), F("text"), output_field=TextField())
+        "minutes_sections",
+        MinutesSection,
+        "minutes",
+        lambda: Concat(F("heading"), Value(" "), F("text"), output_field=TextField()),
     )
     document = Coalesce(sections, Value(""), output_field=TextField())
     minutes = Minutes.objects.visible_to(user).select_related("meeting__body__partnership")

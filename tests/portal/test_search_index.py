@@ -198,3 +198,26 @@ def test_an_attachment_is_found_by_its_title_as_it_is_now(world):
                 "SELECT title_vector::text FROM meetings_attachment WHERE id = %s", [attachment.id]
             )
             assert "legevaktsamarbeid" in cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_search_indexes_take_each_write_at_once_with_no_pending_list():
+    """Migration meetings.0016: every GIN index of search has fastupdate off, so a search never
+    reads a list of entries waiting for vacuum (at national scale 20,000 of them)."""
+    if not uses_postgres():
+        # SQLite has no GIN index (it searches the text itself): the migration leaves it alone.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%vector%'")
+            assert cursor.fetchall() == []
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, c.reloptions FROM pg_class c JOIN pg_am a ON a.oid = c.relam"
+            " WHERE c.relkind = 'i' AND a.amname = 'gin' AND c.relname LIKE %s",
+            ["%search%vector%"],
+        )
+        options = dict(cursor.fetchall())
+        cursor.execute("SELECT c.reloptions FROM pg_class c WHERE c.relname = 'attachment_title_vector'")
+        options["attachment_title_vector"] = cursor.fetchone()[0]
+    assert set(options) == {"case_search_vector", "minutes_search_vector", "attachment_title_vector"}
+    assert all(value and "fastupdate=off" in value for value in options.values()), options
