@@ -14,7 +14,10 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import FilteredRelation, Q
+from django.utils import timezone
 from django.utils.translation import gettext
+
+from governance.querysets import PreparedRows, current_q
 
 _CACHE_ATTR = "_helsefellesskap_viewer"
 
@@ -52,17 +55,11 @@ def viewer_for(user, *, on: date | None = None) -> Viewer:
     if cached is not None and on is None:
         return cached
 
-    from governance.models import Body, Membership, Person
-    from governance.querysets import current_q
+    from governance.models import Body, Membership
 
-    # The person (a user has at most one) and their current seats, in one query: one row per
-    # seat, or one row of None for a person with none.
-    rows = (
-        Person.objects.filter(user=user)
-        .annotate(seat=FilteredRelation("memberships", condition=current_q("memberships__", on=on)))
-        .order_by()
-        .values_list("pk", "seat__body_id", "seat__role", "seat__body__kind", "seat__body__partnership_id")
-    )
+    # The person (a user has at most one) and their seats in force on the day, in one query: one
+    # row per seat, or one row of None for a person with none.
+    rows = _STANDING_ROWS.rows(user.pk, on or timezone.localdate())
     person_id = None
     member_bodies, leading_bodies, referent_bodies, secretariat = set(), set(), set(), set()
     for pk, body_id, role, body_kind, partnership_id in rows:
@@ -87,6 +84,20 @@ def viewer_for(user, *, on: date | None = None) -> Viewer:
     if on is None:
         setattr(user, _CACHE_ATTR, viewer)
     return viewer
+
+
+def _standing_query(user_id, on: date):
+    from governance.models import Person
+
+    return (
+        Person.objects.filter(user_id=user_id)
+        .annotate(seat=FilteredRelation("memberships", condition=current_q("memberships__", on=on)))
+        .order_by()
+        .values_list("pk", "seat__body_id", "seat__role", "seat__body__kind", "seat__body__partnership_id")
+    )
+
+
+_STANDING_ROWS = PreparedRows(_standing_query)
 
 
 def forget(user) -> None:

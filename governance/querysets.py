@@ -85,6 +85,44 @@ class CompiledOnce(models.Expression):
         return [self]
 
 
+class PreparedRows:
+    """The rows of a values_list queryset that changes from one call to the next only in one
+    parameter's value: built and compiled once per database and `shape` (the other arguments of
+    `build`, which decide the SQL), then run with the value put in its parameter's place (issue
+    #12: compiling a logged-in reader's standing cost more than reading it).
+
+    `build(value, *shape)` returns the queryset; `value` must reach the SQL as exactly one
+    parameter (an id, say), and nothing else in it may depend on the value."""
+
+    SENTINEL = -4_611_686_018_427_387_903  # no id, no count: it marks the parameter's place
+    MAX_SHAPES = 32
+
+    def __init__(self, build: Callable):
+        self.build = build
+        self._compiled: dict = {}
+
+    def rows(self, value, *shape, using: str = "default") -> list[tuple]:
+        from django.db import connections
+
+        connection = connections[using]
+        key = (using, connection.vendor, shape)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            sql, params = self.build(self.SENTINEL, *shape).query.sql_with_params()
+            places = [index for index, param in enumerate(params) if param == self.SENTINEL]
+            if len(places) != 1:
+                raise ValueError(f"the value reaches the SQL as {len(places)} parameters, not 1")
+            if len(self._compiled) >= self.MAX_SHAPES:
+                self._compiled.clear()
+            compiled = self._compiled[key] = (sql, tuple(params), places[0])
+        sql, params, place = compiled
+        params = list(params)
+        params[place] = value
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+
 def corrections_of(model) -> dict:
     """The lookups of governance.SourceCorrection rows that concern records of `model` (by app
     label and model name, so no content-type lookup is needed)."""

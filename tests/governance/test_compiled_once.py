@@ -1,11 +1,13 @@
 """governance.querysets.CompiledOnce: a correlated subquery compiled once and reused (issue #12),
 giving the same rows in every outer query shape it is compiled in."""
 
+import datetime as dt
+
 import pytest
 from django.db.models import OuterRef, Subquery, TextField
 
 from governance.models import SourceCorrection, SourceDocument
-from governance.querysets import CompiledOnce, with_source_corrections
+from governance.querysets import CompiledOnce, PreparedRows, with_source_corrections
 from meetings.models import Case, CasePerson, Meeting
 from tests.meetings import factories as mf
 
@@ -87,3 +89,25 @@ def test_source_corrections_are_those_of_the_record(world):
     rows = {m.pk: m.source_corrections_json for m in with_source_corrections(Meeting.objects.all())}
     assert [row["portal_shows"] for row in rows[meeting.pk]] == ["10/23"]
     assert rows[other.pk] is None
+
+
+def test_prepared_rows_are_the_querysets_rows_for_each_value_and_shape(world):
+    from governance.models import Membership
+    from governance.permissions import _standing_query
+
+    prepared = PreparedRows(_standing_query)
+    seat = Membership.objects.filter(person=world.people["member"]).first()
+    days = [dt.date(2000, 1, 1), dt.date.today(), *(d for d in (seat.start_date, seat.end_date) if d)]
+    users = [*world.users.values()]
+    for day in days:
+        for user in users:
+            expected = sorted(_standing_query(user.pk, day), key=repr)
+            assert sorted(prepared.rows(user.pk, day), key=repr) == expected
+    assert prepared.rows(-1, days[1]) == []
+    assert len(prepared._compiled) == len(set(days))
+
+
+def test_a_value_that_reaches_the_sql_twice_is_refused(world):
+    twice = PreparedRows(lambda value: Meeting.objects.filter(pk=value, body_id=value).values_list("pk"))
+    with pytest.raises(ValueError):
+        twice.rows(1)
