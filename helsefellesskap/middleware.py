@@ -1,9 +1,14 @@
 """Request middleware: the visitor's language, refusing input no text may hold, and headers."""
 
+from dataclasses import asdict
 from urllib.parse import urlsplit
 
-from csp.middleware import CSPMiddleware, PolicyParts
+from csp.constants import HEADER
+from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
+from csp.utils import build_policy
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -105,8 +110,38 @@ def sign_in_provider_origins() -> list[str]:
 ADMIN_STYLE_HASHES = ["'unsafe-hashes'", "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"]
 
 
+# Attributes by which a view changes the policy of its own response (django-csp's decorators).
+_RESPONSE_POLICY = (
+    *("_csp_config", "_csp_update", "_csp_replace"),
+    *("_csp_config_ro", "_csp_update_ro", "_csp_replace_ro"),
+)
+
+
 class PortalCSPMiddleware(CSPMiddleware):
-    """django-csp's middleware, with the sign-in providers in form-action and the admin's hash."""
+    """django-csp's middleware, with the sign-in providers in form-action and the admin's hash.
+
+    The header is built once per set of providers and kind of page (issue #12: building it took
+    60 µs of every response, a page from the public cache included), unless a view changes its
+    response's policy or a nonce was asked for; then django-csp builds it as always."""
+
+    _built: dict = {}
+
+    def process_response(self, request, response):
+        plain = getattr(request, "_csp_nonce", None) is None and not any(
+            getattr(response, name, None) is not None for name in _RESPONSE_POLICY
+        )
+        if not plain or settings.DEBUG or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None):
+            return super().process_response(request, response)
+        key = (tuple(sign_in_provider_origins()), _is_admin(request))
+        header = self._built.get(key)
+        if header is None:
+            header = self._built[key] = build_policy(**asdict(self.get_policy_parts(request, response)))
+        excluded = tuple(settings.CONTENT_SECURITY_POLICY.get("EXCLUDE_URL_PREFIXES") or ())
+        exempt = getattr(response, "_csp_exempt", False) is not False
+        if header and HEADER not in response and not exempt and not request.path_info.startswith(excluded):
+            response[HEADER] = header
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return response
 
     def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
@@ -118,10 +153,20 @@ class PortalCSPMiddleware(CSPMiddleware):
         origins = sign_in_provider_origins()
         if origins:
             update["form-action"] = [*update.get("form-action", []), *origins]
-        if request.path_info.startswith("/admin/"):
+        if _is_admin(request):
             update["style-src"] = [*update.get("style-src", []), *ADMIN_STYLE_HASHES]
         parts.update = update or None
         return parts
+
+
+def _is_admin(request) -> bool:
+    return request.path_info.startswith("/admin/")
+
+
+@receiver(setting_changed, dispatch_uid="hf_csp_forget_built")
+def _forget_built_policies(setting, **kwargs):
+    if setting.startswith("CONTENT_SECURITY_POLICY") or setting == "SOCIALACCOUNT_PROVIDERS":
+        PortalCSPMiddleware._built.clear()
 
 
 class PrivateNoStoreMiddleware:

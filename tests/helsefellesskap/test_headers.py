@@ -24,7 +24,10 @@ CSP_DIRECTIVES = {
 
 
 def csp(response) -> dict[str, str]:
-    header = response["Content-Security-Policy"]
+    return csp_of(response["Content-Security-Policy"])
+
+
+def csp_of(header: str) -> dict[str, str]:
     return {
         part.strip().split(" ", 1)[0]: part.strip().split(" ", 1)[1]
         for part in header.split(";")
@@ -132,3 +135,39 @@ def test_admin_allows_only_the_hash_of_its_one_inline_style(admin_client):
     assert style.startswith("'self' 'unsafe-hashes' 'sha256-")
     assert "unsafe-inline" not in style
     assert_private(response)
+
+
+def _built_by_django_csp(path):
+    """The header django-csp's own middleware gives a response to `path` (no kept policies)."""
+    from csp.middleware import CSPMiddleware
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from helsefellesskap.middleware import PortalCSPMiddleware
+
+    request = RequestFactory().get(path)
+    middleware = PortalCSPMiddleware(lambda request: HttpResponse("x"))
+    middleware.process_request(request)
+    return CSPMiddleware.process_response(middleware, request, HttpResponse("x"))["Content-Security-Policy"]
+
+
+def test_the_kept_policy_is_the_one_django_csp_builds(settings):
+    """PortalCSPMiddleware builds the header once per providers and kind of page; the kept header
+    is the one django-csp builds for that response, also after the providers change."""
+    from helsefellesskap.middleware import PortalCSPMiddleware
+
+    PortalCSPMiddleware._built.clear()
+    paths = ["/", "/admin/login/", "/", "/admin/login/"]
+    for path in paths:
+        header = Client().get(path)["Content-Security-Policy"]
+        assert header == _built_by_django_csp(path)
+        assert ("unsafe-hashes" in header) is path.startswith("/admin/")
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "APPS": [{"provider_id": "idp", "settings": {"server_url": "https://idp.example.no/x"}}]
+        }
+    }
+    for path in paths:
+        header = Client().get(path)["Content-Security-Policy"]
+        assert "https://idp.example.no" in csp_of(header)["form-action"]
+        assert header == _built_by_django_csp(path)
