@@ -103,6 +103,9 @@ class NextMeeting:
     meeting: Meeting | None = None
     date: object = None
     text: str = ""
+    # Nothing known of it, and the meeting is loaded from a source that does not say: not stated,
+    # rather than "not yet set", which the source does not say either.
+    unstated: bool = False
 
     @property
     def known(self) -> bool:
@@ -318,7 +321,7 @@ def next_meeting_of(meeting: Meeting, minutes: Minutes | None) -> NextMeeting:
         .order_by("start")
         .first()
     )
-    return NextMeeting(meeting=following)
+    return NextMeeting(meeting=following, unstated=following is None and meeting.source_id is not None)
 
 
 def _follow_ups(meetings: list, readable: set) -> dict:
