@@ -64,7 +64,19 @@ class ActionPlan(models.Model):
     )
     purpose = models.TextField(_("purpose"), blank=True)
     introduction = models.TextField(_("introduction"), blank=True)
+    focus_areas_introduction = models.TextField(
+        _("introduction to the focus areas"),
+        blank=True,
+        help_text=_("What the plan says under its heading of the focus areas, before the first of them."),
+    )
     next_steps = models.TextField(_("the way ahead"), blank=True)
+    chapters_numbered = models.BooleanField(
+        _("chapters numbered"),
+        default=False,
+        help_text=_(
+            "The plan numbers its chapters (“1 Innledning”, “2 Innsatsområder” …): the page does too."
+        ),
+    )
     patient_groups = models.ManyToManyField(
         PatientGroup, related_name="action_plans", blank=True, verbose_name=_("patient groups")
     )
@@ -108,6 +120,20 @@ class ActionPlan(models.Model):
 
     def get_absolute_url(self):
         return reverse("actionplans:detail", args=[self.partnership.slug, self.slug])
+
+    @property
+    def chapter_numbers(self) -> dict[str, int]:
+        """The number of each chapter the page shows ("purpose", "introduction", "focus_areas",
+        "next_steps"), counted as the plan counts them; empty where the plan numbers none."""
+        if not self.chapters_numbered:
+            return {}
+        shown = {
+            "purpose": self.purpose,
+            "introduction": self.introduction,
+            "focus_areas": True,
+            "next_steps": self.next_steps,
+        }
+        return {name: number for number, name in enumerate((n for n, s in shown.items() if s), start=1)}
 
     @property
     def end_date(self):

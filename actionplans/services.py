@@ -33,7 +33,9 @@ ACTION_PLAN_FIELDS = frozenset(
         "period_text",
         "purpose",
         "introduction",
+        "focus_areas_introduction",
         "next_steps",
+        "chapters_numbered",
     }
 )
 _LETTER = re.compile(r"^\s*([a-zæøå])\s*\)\s*(.*)$", re.IGNORECASE | re.DOTALL)

@@ -393,7 +393,9 @@ ACTION_PLAN_FIELDS = {
     "period_text",
     "purpose",
     "introduction",
+    "focus_areas_introduction",
     "next_steps",
+    "chapters_numbered",
 }
 
 

@@ -162,3 +162,23 @@ def test_the_adopting_cases_record_decides_what_the_plan_says(world, area):
     assert not plan.adoption_decided
     case.decision, case.outcome = "Vedtatt som foreslått", "consensus"
     assert plan.adoption_decided
+
+
+def test_chapters_are_numbered_as_the_plan_numbers_them():
+    plan = ActionPlan(title="Plan", introduction="Innledning.", next_steps="Videre.")
+    assert plan.chapter_numbers == {}
+    plan.chapters_numbered = True
+    assert plan.chapter_numbers == {"introduction": 1, "focus_areas": 2, "next_steps": 3}
+    plan.purpose, plan.next_steps = "Formål.", ""
+    assert plan.chapter_numbers == {"purpose": 1, "introduction": 2, "focus_areas": 3}
+
+
+@pytest.mark.django_db
+def test_the_page_heads_its_chapters_with_their_numbers_and_the_areas_with_their_introduction(world, client):
+    plan = af.action_plan(world.partnership, introduction="Innledning her.", next_steps="Videre her.")
+    plan.chapters_numbered, plan.focus_areas_introduction = True, "Tre hovedsatsinger."
+    plan.save()
+    page = client.get(plan.get_absolute_url()).content.decode()
+    for heading in ("1 Innledning", "2 Innsatsområder", "3 Veien videre"):
+        assert f">{heading}</h2>" in page
+    assert page.index("2 Innsatsområder") < page.index("Tre hovedsatsinger") < page.index("3 Veien videre")
