@@ -182,3 +182,27 @@ def test_search_shows_no_date_for_a_meeting_whose_date_is_not_stated(unknown_wor
     body = squashed(anon_client.get("/sok/", {"q": "Velkommen"}).content.decode())
     assert "Velkommen" in body
     assert "1. januar 2024" not in body
+
+
+@pytest.mark.django_db
+def test_atom_entry_id_holds_no_date_and_stays_when_the_date_changes(unknown_world, anon_client):
+    """The entry id is the meeting's id, never its sort key (an invented 1 January 2024) nor any
+    date: it stays the same when a date is found for the meeting."""
+    unknown, _, undated = unknown_world
+    url = f"/{unknown.body.partnership.slug}/referater.atom"
+
+    def ids():
+        feed = feedparser.parse(anon_client.get(url).content)
+        return {entry.link.removeprefix("http://testserver"): entry.id for entry in feed.entries}
+
+    before = ids()
+    entry_id = before[unknown.get_absolute_url()]
+    assert entry_id == f"tag:helsefellesskap,2023:mote-{unknown.pk}/referat"
+    assert "2024" not in entry_id and "01-01" not in entry_id
+    assert before[undated.get_absolute_url()] == f"tag:helsefellesskap,2023:mote-{undated.pk}/referat"
+    assert "2023-06-14" not in before[undated.get_absolute_url()]
+    # A date found later changes the address of the meeting, not its entry's id.
+    unknown.date_known = unknown.start_time_known = True
+    unknown.start = dt.datetime(2024, 10, 16, 10, tzinfo=OSLO)
+    unknown.save()  # a write through the model: the page cache's stamp moves with it
+    assert ids()[unknown.get_absolute_url()] == entry_id
