@@ -55,7 +55,7 @@ class FollowUpInline(LockableInline, admin.TabularInline):
 class CaseSectionInline(LockableInline, admin.StackedInline):
     model = CaseSection
     extra = 0
-    fields = ["order", "heading", "text"]
+    fields = ["order", "heading", "text", "tells_of_decision"]
 
 
 class CasePersonInline(LockableInline, admin.TabularInline):

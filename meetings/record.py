@@ -88,6 +88,17 @@ class CaseEntry:
     def has_record(self) -> bool:
         return bool(self.outcome or self.decision or self.discussion or self.reservations or self.recusals)
 
+    @property
+    def decision_told(self) -> list:
+        """The paper's sections that tell of a decision the sources do not give
+        (CaseSection.tells_of_decision), for a reader of the decision: shown where the decision
+        would be, on the pages and in the protocol alike. Read from the paper's sections
+        (read_papers: a reader of the decision reads the paper), so no query of their own; not
+        part of shown(), as the sections' stamps and decision_visible key them already."""
+        if not self.decision_visible:
+            return []
+        return [section for section in self.case.sections.all() if section.tells_of_decision]
+
     def shown(self) -> tuple:
         """Everything of the record this entry lets its reader see, as plain values: part of the
         key of a rendered case paper (meetings/fragments.py), so two readers share a rendering only

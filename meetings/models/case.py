@@ -269,6 +269,16 @@ class CaseSection(models.Model):
     text = models.TextField(
         _("text"), blank=True, help_text=_("Paragraphs, lists with “-” or “1.”, **bold**.")
     )
+    # A decision the sources only tell of ("vedtok FSU BU at …" in a later paper) is no decision
+    # on record: its words are kept here, shown with the case's record (meetings/record.py).
+    tells_of_decision = models.BooleanField(
+        _("tells of the decision"),
+        default=False,
+        help_text=_(
+            "On when the source gives no decision, only tells of it in these words: shown where the "
+            "decision would be, on the pages and in the minutes."
+        ),
+    )
 
     history = HistoricalRecords()
 

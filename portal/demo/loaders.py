@@ -245,8 +245,9 @@ def load_case(row: dict[str, Any], meeting: Meeting, registry: Registry) -> Case
     if "patient_groups" in row:
         case.patient_groups.set(registry.get_many("patient_groups", row["patient_groups"]))
     for order, section in enumerate(row.get("sections", []), start=1):
-        _check_fields(section, {"heading", "text"}, "saksavsnitt")
-        _save(CaseSection(case=case, order=order, **_fields(section, {"heading", "text"})))
+        names = {"heading", "text", "tells_of_decision"}
+        _check_fields(section, names, "saksavsnitt")
+        _save(CaseSection(case=case, order=order, **_fields(section, names)))
     for order, attachment in enumerate(row.get("attachments", []), start=1):
         names = {"title", "exempt", "exemption_basis"}
         _check_fields(attachment, names, "vedlegg")
