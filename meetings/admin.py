@@ -130,7 +130,7 @@ class CaseAdmin(HistoryAdmin):
         "proposal",
         "decision",
     ]
-    autocomplete_fields = ["body", "meeting", "previous"]
+    autocomplete_fields = ["body", "meeting", "previous", "next_meeting"]
     filter_horizontal = ["patient_groups"]
     list_select_related = ["body__partnership", "meeting__body"]
     inlines = [

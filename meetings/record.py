@@ -109,15 +109,21 @@ class CaseEntry:
 
 @dataclass
 class NextMeeting:
-    """A planned meeting only when it is public (notice issued); else a date and text; else unknown."""
+    """A planned meeting only when it is public (notice issued); else a date and text; else unknown.
+
+    Or the meeting a readable "next meeting" case announces (Case.next_meeting, with the case in
+    `announced_in`): linked when public, else shown as the paper announces it (its day, time and
+    place as loaded from that paper), never its agenda."""
 
     meeting: Meeting | None = None
     date: object = None
     text: str = ""
+    announced: Meeting | None = None
+    announced_in: Case | None = None
 
     @property
     def known(self) -> bool:
-        return bool(self.meeting or self.date or self.text)
+        return bool(self.meeting or self.date or self.text or self.announced)
 
 
 @dataclass
@@ -314,13 +320,22 @@ def _is_public(meeting: Meeting | None) -> bool:
     return meeting is not None and lifecycle.notice_is_issued(meeting) and not lifecycle.is_cancelled(meeting)
 
 
-def next_meeting_of(meeting: Meeting, minutes: Minutes | None) -> NextMeeting:
-    """The next meeting as a published record may name it: never a draft meeting."""
+def next_meeting_of(
+    meeting: Meeting, minutes: Minutes | None, announcing=(), *, calendar=True
+) -> NextMeeting:
+    """The next meeting as a published record may name it: never a draft meeting.
+
+    The minutes' own say first; else the meeting a readable "next meeting" case of the meeting
+    announces (`announcing`: the meeting's cases whose paper the reader may read); else, with
+    `calendar`, the body's next public meeting."""
     if minutes is not None:
         if _is_public(minutes.next_meeting):
             return NextMeeting(meeting=minutes.next_meeting)
         if minutes.next_meeting_date or minutes.next_meeting_text or minutes.next_meeting_id:
             return NextMeeting(date=minutes.next_meeting_date, text=minutes.next_meeting_text)
+    announced = announced_next_meeting(announcing)
+    if announced.known or not calendar:
+        return announced
     # Nothing recorded: the body's next meeting in the calendar, once its notice is out.
     following = (
         Meeting.objects.published()
@@ -330,6 +345,19 @@ def next_meeting_of(meeting: Meeting, minutes: Minutes | None) -> NextMeeting:
         .first()
     )
     return NextMeeting(meeting=following)
+
+
+def announced_next_meeting(cases) -> NextMeeting:
+    """The meeting the first of the readable `cases` that announces one names (Case.next_meeting),
+    read in one query, none when no case announces one: as the paper announces it, linked when
+    its notice is public."""
+    case = next((c for c in cases if c.next_meeting_id and c.content_visible), None)
+    if case is None:
+        return NextMeeting()
+    announced = Meeting.objects.select_related("body__partnership").get(pk=case.next_meeting_id)
+    if _is_public(announced):
+        return NextMeeting(meeting=announced, announced_in=case)
+    return NextMeeting(announced=announced, announced_in=case)
 
 
 def _follow_ups(meetings: list, readable: set) -> dict:
@@ -458,7 +486,15 @@ def protocol_records(
                 ],
                 follow_ups=meeting_follow_ups,
                 sections=_with_corrections(sections, by_section),
-                read_next_meeting=(partial(next_meeting_of, meeting, minutes) if shown_here else NextMeeting),
+                # The minutes' reader gets the record's next meeting; any other reader of the
+                # papers the meeting a readable paper announces (none: no query).
+                read_next_meeting=partial(
+                    next_meeting_of,
+                    meeting,
+                    minutes if shown_here else None,
+                    cases[meeting.pk],
+                    calendar=shown_here,
+                ),
                 corrections=_corrections(own.get(minutes.pk, ())) if minutes else [],
             )
         )

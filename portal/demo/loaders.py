@@ -230,7 +230,8 @@ def load_case(row: dict[str, Any], meeting: Meeting, registry: Registry) -> Case
     _check_fields(
         row,
         CASE_FIELDS
-        | {"key", "previous", "patient_groups", "sections", "attachments", "reservations", "recusals"}
+        | {"key", "previous", "next_meeting", "patient_groups", "sections", "attachments"}
+        | {"reservations", "recusals"}
         | set(CASE_PEOPLE)
         | {"programme"},
         "sak",
@@ -240,6 +241,8 @@ def load_case(row: dict[str, Any], meeting: Meeting, registry: Registry) -> Case
         case.year = meeting_year(meeting)
     if "previous" in row:
         case.previous = registry.get("cases", row["previous"])
+    if "next_meeting" in row:  # a meeting of the file loaded before this one
+        case.next_meeting = registry.get("meetings", row["next_meeting"])
     _save(case)
     registry.add("cases", row.get("key"), case)
     if "patient_groups" in row:
