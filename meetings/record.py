@@ -112,8 +112,8 @@ class NextMeeting:
     """A planned meeting only when it is public (notice issued); else a date and text; else unknown.
 
     Or the meeting a readable "next meeting" case announces (Case.next_meeting, with the case in
-    `announced_in`): linked when public, else shown as the paper announces it (its day, time and
-    place as loaded from that paper), never its agenda."""
+    `announced_in`): as `meeting` when its notice is public, else in `announced`, shown as the paper
+    announces it (its day, time and place as loaded from that paper), never linked nor its agenda."""
 
     meeting: Meeting | None = None
     date: object = None
@@ -349,12 +349,14 @@ def next_meeting_of(
 
 def announced_next_meeting(cases) -> NextMeeting:
     """The meeting the first of the readable `cases` that announces one names (Case.next_meeting),
-    read in one query, none when no case announces one: as the paper announces it, linked when
-    its notice is public."""
+    read in one query, none when no case announces one: the meeting itself when its notice is
+    public, else as the paper announces it."""
     case = next((c for c in cases if c.next_meeting_id and c.content_visible), None)
     if case is None:
         return NextMeeting()
-    announced = Meeting.objects.select_related("body__partnership").get(pk=case.next_meeting_id)
+    announced = Meeting.objects.select_related("body__partnership").filter(pk=case.next_meeting_id).first()
+    if announced is None:
+        return NextMeeting()
     if _is_public(announced):
         return NextMeeting(meeting=announced, announced_in=case)
     return NextMeeting(announced=announced, announced_in=case)
