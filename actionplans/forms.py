@@ -1,11 +1,11 @@
 """Forms of the secretariat's action-plan pages; the services do the validating that matters."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Body, Organisation
-from meetings.forms import MAX_ID, CaseChoiceField, CaseTextField, IdsChoiceField
+from meetings.forms import CaseChoiceField, CaseTextField
+from meetings.forms_ids import IdChoiceField, IdsChoiceField
 
 from .models import REPORTED_STATUSES, Goal
 
@@ -83,20 +83,11 @@ class AdoptionForm(forms.Form):
         )
 
 
-class GoalChoiceField(forms.ModelChoiceField):
-    """A goal of the measure's focus area; a tampered id is an invalid choice, never a 500."""
-
-    def to_python(self, value):
-        text = str(value or "").strip()
-        if text and (not text.isascii() or not text.isdigit() or not 0 < int(text) <= MAX_ID):
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(value)
-
-
 class MeasureForm(forms.Form):
     """Correct a measure: its letter within its goal, its wording, who is responsible (several)."""
 
-    goal = GoalChoiceField(label=_("What do we want? (goal)"), queryset=Goal.objects.none(), required=False)
+    # A goal of the measure's focus area; a tampered id is an invalid choice, never a 500.
+    goal = IdChoiceField(label=_("What do we want? (goal)"), queryset=Goal.objects.none(), required=False)
     letter = forms.RegexField(
         label=_("Letter"),
         regex=r"^\s*[a-zæøåA-ZÆØÅ]?\s*$",

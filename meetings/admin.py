@@ -55,7 +55,7 @@ class FollowUpInline(LockableInline, admin.TabularInline):
 class CaseSectionInline(LockableInline, admin.StackedInline):
     model = CaseSection
     extra = 0
-    fields = ["order", "heading", "text"]
+    fields = ["order", "heading", "text", "tells_of_decision"]
 
 
 class CasePersonInline(LockableInline, admin.TabularInline):
@@ -100,6 +100,18 @@ def _locked(meeting) -> bool:
     return meeting is not None and meeting.is_locked
 
 
+class PartOfCaseAdmin(HistoryAdmin):
+    """A part of a case's paper or record (its sections, people, programme, attachments,
+    reservations, recusals): locked with the case's meeting, its case chosen by search and listed
+    with its body. A subclass adds to `autocomplete_fields` and `list_select_related`."""
+
+    autocomplete_fields = ["case"]
+    list_select_related = ["case__body__partnership"]
+
+    def is_locked(self, obj) -> bool:
+        return _locked(obj.case.meeting)
+
+
 @admin.register(Meeting)
 class MeetingAdmin(HistoryAdmin):
     def is_locked(self, obj) -> bool:
@@ -130,7 +142,7 @@ class CaseAdmin(HistoryAdmin):
         "proposal",
         "decision",
     ]
-    autocomplete_fields = ["body", "meeting", "previous"]
+    autocomplete_fields = ["body", "meeting", "previous", "next_meeting"]
     filter_horizontal = ["patient_groups"]
     list_select_related = ["body__partnership", "meeting__body"]
     inlines = [
@@ -144,46 +156,30 @@ class CaseAdmin(HistoryAdmin):
 
 
 @admin.register(CaseSection)
-class CaseSectionAdmin(HistoryAdmin):
-    def is_locked(self, obj) -> bool:
-        return _locked(obj.case.meeting)
-
+class CaseSectionAdmin(PartOfCaseAdmin):
     list_display = ["__str__", "case", "order"]
     search_fields = ["heading", "text", "case__title"]
-    autocomplete_fields = ["case"]
-    list_select_related = ["case__body__partnership"]
 
 
 @admin.register(ProgrammeItem)
-class ProgrammeItemAdmin(HistoryAdmin):
-    def is_locked(self, obj) -> bool:
-        return _locked(obj.case.meeting)
-
+class ProgrammeItemAdmin(PartOfCaseAdmin):
     list_display = ["__str__", "case", "order", "starts_at", "ends_at"]
     search_fields = ["title", "case__title"]
-    autocomplete_fields = ["case"]
-    list_select_related = ["case__body__partnership"]
 
 
 @admin.register(CasePerson)
-class CasePersonAdmin(HistoryAdmin):
-    def is_locked(self, obj) -> bool:
-        return _locked(obj.case.meeting)
-
+class CasePersonAdmin(PartOfCaseAdmin):
     list_display = ["__str__", "case", "role", "order"]
     search_fields = ["wording", "person__name", "case__title"]
-    autocomplete_fields = ["case", "person"]
-    list_select_related = ["case__body__partnership", "person"]
+    autocomplete_fields = [*PartOfCaseAdmin.autocomplete_fields, "person"]
+    list_select_related = [*PartOfCaseAdmin.list_select_related, "person"]
 
 
 @admin.register(Reservation)
-class ReservationAdmin(HistoryAdmin):
-    def is_locked(self, obj) -> bool:
-        return _locked(obj.case.meeting)
-
+class ReservationAdmin(PartOfCaseAdmin):
     list_display = ["__str__", "case", "party"]
-    autocomplete_fields = ["case", "party", "person"]
-    list_select_related = ["case__body__partnership", "party", "person"]
+    autocomplete_fields = [*PartOfCaseAdmin.autocomplete_fields, "party", "person"]
+    list_select_related = [*PartOfCaseAdmin.list_select_related, "party", "person"]
 
 
 @admin.register(Attendance)
@@ -199,13 +195,10 @@ class AttendanceAdmin(HistoryAdmin):
 
 
 @admin.register(Recusal)
-class RecusalAdmin(HistoryAdmin):
-    def is_locked(self, obj) -> bool:
-        return _locked(obj.case.meeting)
-
+class RecusalAdmin(PartOfCaseAdmin):
     list_display = ["person", "case"]
-    autocomplete_fields = ["case", "person"]
-    list_select_related = ["person", "case__body__partnership"]
+    autocomplete_fields = [*PartOfCaseAdmin.autocomplete_fields, "person"]
+    list_select_related = [*PartOfCaseAdmin.list_select_related, "person"]
 
 
 @admin.register(Minutes)
@@ -252,15 +245,10 @@ class FollowUpAdmin(HistoryAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(HistoryAdmin):
-    def is_locked(self, obj) -> bool:
-        return _locked(obj.case.meeting)
-
+class AttachmentAdmin(PartOfCaseAdmin):
     list_display = ["title", "case", "exempt", "exemption_basis"]
     list_filter = ["exempt"]
     search_fields = ["title", "case__title"]
-    autocomplete_fields = ["case"]
-    list_select_related = ["case__body__partnership"]
 
 
 @admin.register(Amendment)

@@ -29,6 +29,7 @@ from governance.models import Body, Partnership
 from governance.templatetags.portal import meeting_date
 
 from .models import Amendment, Meeting, Minutes
+from .models.meeting import URL_KEY_PREFIX
 from .record import protocol_records
 
 VISITOR = AnonymousUser()
@@ -36,6 +37,16 @@ UID_DOMAIN = "helsefellesskap"
 CALENDAR_WINDOW = dt.timedelta(days=365)  # and every coming meeting
 YEAR_PARAMETER = "år"
 MINUTES_FEED_ITEMS = 20
+# An Atom entry's id is a tag URI (RFC 4151) on the meeting's id alone ("mote-<id>", as its
+# address when the date is unknown): it stays the same when the meeting's date is found or moved,
+# and holds no date of the meeting. The tag's own date is a constant, the year the name
+# "helsefellesskap" was taken up as the tagging authority (RFC 4151 § 2.1), never the meeting's.
+ENTRY_ID_PREFIX = f"tag:{UID_DOMAIN},2023:"
+
+
+def minutes_entry_id(meeting: Meeting) -> str:
+    """The Atom entry id of a meeting's minutes: "tag:helsefellesskap,2023:mote-<id>/referat"."""
+    return f"{ENTRY_ID_PREFIX}{URL_KEY_PREFIX}{meeting.pk}/referat"
 
 
 class BadYear(ValueError):
@@ -245,7 +256,7 @@ class MinutesFeed(Feed):
         return item.get_absolute_url()
 
     def item_guid(self, item):
-        return f"tag:{UID_DOMAIN},{timezone.localtime(item.start):%Y-%m-%d}:meeting-{item.pk}-minutes"
+        return minutes_entry_id(item)
 
     item_guid_is_permalink = False
 

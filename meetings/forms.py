@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from governance.models import Body, PatientGroup
 
 from . import lifecycle
-from .forms_people import MAX_ID, CasePersonFormSet, ProgrammeItemFormSet
+from .forms_ids import MAX_ID, IdChoiceField, IdsChoiceField
+from .forms_people import CasePersonFormSet, ProgrammeItemFormSet
 from .models import Attendance, Case, Meeting, Minutes
 from .services import EXEMPTION_BASES
 from .text import validate_casetext
@@ -31,20 +32,6 @@ class CaseTextField(forms.CharField):
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
-
-
-class IdsChoiceField(forms.ModelMultipleChoiceField):
-    """Several database ids; one out of range is an invalid choice, not an error in the driver
-    (SQLite cannot compare an id of 2**70 in an IN query)."""
-
-    def _check_values(self, value):
-        for item in value if isinstance(value, list | tuple) else [value]:
-            text = str(item).strip()
-            if not text.isascii() or not text.isdigit() or not 0 < int(text) <= MAX_ID:
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": text}
-                )
-        return super()._check_values(value)
 
 
 EXEMPTION_CHOICES = [("", _("Not exempt")), *((basis, basis) for basis in EXEMPTION_BASES)]
@@ -149,7 +136,7 @@ class NewCaseForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Case.Kind.choices, initial=Case.Kind.DECISION)
 
 
-class CaseChoiceField(forms.ModelChoiceField):
+class CaseChoiceField(IdChoiceField):
     """One of the partnership's numbered cases, shown as “FSU BU 09/23 Title”."""
 
     def __init__(self, *, partnership, **kwargs):

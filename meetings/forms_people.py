@@ -2,32 +2,22 @@
 them (meetings/forms.py, CaseEditForms)."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import Person
 
+from .forms_ids import IdChoiceField
 from .models import CasePerson
-
-# The largest primary key (bigint): a larger "id" is an invalid choice, not a database error.
-MAX_ID = 2**63 - 1
 
 MAX_PEOPLE = 50
 MAX_PROGRAMME_ITEMS = 50
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    """One Person by id; an id that is not a number in range is an invalid choice, not an error
-    in the database driver."""
+class PersonChoiceField(IdChoiceField):
+    """One Person by id (meetings/forms_ids.py: an id out of range is an invalid choice)."""
 
     def __init__(self, **kwargs):
         super().__init__(queryset=Person.objects.select_related("organisation").order_by("name"), **kwargs)
-
-    def to_python(self, value):
-        text = "" if value is None else str(value).strip()
-        if text and (not text.isascii() or not text.isdigit() or not 0 < int(text) <= MAX_ID):
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(value)
 
     def label_from_instance(self, person):
         return f"{person.name}, {person.title}" if person.title else person.name

@@ -88,6 +88,17 @@ class CaseEntry:
     def has_record(self) -> bool:
         return bool(self.outcome or self.decision or self.discussion or self.reservations or self.recusals)
 
+    @property
+    def decision_told(self) -> list:
+        """The paper's sections that tell of a decision the sources do not give
+        (CaseSection.tells_of_decision), for a reader of the decision: shown where the decision
+        would be, on the pages and in the protocol alike. Read from the paper's sections
+        (read_papers: a reader of the decision reads the paper), so no query of their own; not
+        part of shown(), as the sections' stamps and decision_visible key them already."""
+        if not self.decision_visible:
+            return []
+        return [section for section in self.case.sections.all() if section.tells_of_decision]
+
     def shown(self) -> tuple:
         """Everything of the record this entry lets its reader see, as plain values: part of the
         key of a rendered case paper (meetings/fragments.py), so two readers share a rendering only
@@ -98,7 +109,11 @@ class CaseEntry:
 
 @dataclass
 class NextMeeting:
-    """A planned meeting only when it is public (notice issued); else a date and text; else unknown."""
+    """A planned meeting only when it is public (notice issued); else a date and text; else unknown.
+
+    Or the meeting a readable "next meeting" case announces (Case.next_meeting, with the case in
+    `announced_in`): as `meeting` when its notice is public, else in `announced`, shown as the paper
+    announces it (its day, time and place as loaded from that paper), never linked nor its agenda."""
 
     meeting: Meeting | None = None
     date: object = None
@@ -106,10 +121,12 @@ class NextMeeting:
     # Nothing known of it, and the meeting is loaded from a source that does not say: not stated,
     # rather than "not yet set", which the source does not say either.
     unstated: bool = False
+    announced: Meeting | None = None
+    announced_in: Case | None = None
 
     @property
     def known(self) -> bool:
-        return bool(self.meeting or self.date or self.text)
+        return bool(self.meeting or self.date or self.text or self.announced)
 
 
 @dataclass
@@ -306,13 +323,22 @@ def _is_public(meeting: Meeting | None) -> bool:
     return meeting is not None and lifecycle.notice_is_issued(meeting) and not lifecycle.is_cancelled(meeting)
 
 
-def next_meeting_of(meeting: Meeting, minutes: Minutes | None) -> NextMeeting:
-    """The next meeting as a published record may name it: never a draft meeting."""
+def next_meeting_of(
+    meeting: Meeting, minutes: Minutes | None, announcing=(), *, calendar=True
+) -> NextMeeting:
+    """The next meeting as a published record may name it: never a draft meeting.
+
+    The minutes' own say first; else the meeting a readable "next meeting" case of the meeting
+    announces (`announcing`: the meeting's cases whose paper the reader may read); else, with
+    `calendar`, the body's next public meeting."""
     if minutes is not None:
         if _is_public(minutes.next_meeting):
             return NextMeeting(meeting=minutes.next_meeting)
         if minutes.next_meeting_date or minutes.next_meeting_text or minutes.next_meeting_id:
             return NextMeeting(date=minutes.next_meeting_date, text=minutes.next_meeting_text)
+    announced = announced_next_meeting(announcing)
+    if announced.known or not calendar:
+        return announced
     # Nothing recorded: the body's next meeting in the calendar, once its notice is out.
     following = (
         Meeting.objects.published()
@@ -322,6 +348,21 @@ def next_meeting_of(meeting: Meeting, minutes: Minutes | None) -> NextMeeting:
         .first()
     )
     return NextMeeting(meeting=following, unstated=following is None and meeting.source_id is not None)
+
+
+def announced_next_meeting(cases) -> NextMeeting:
+    """The meeting the first of the readable `cases` that announces one names (Case.next_meeting),
+    read in one query, none when no case announces one: the meeting itself when its notice is
+    public, else as the paper announces it."""
+    case = next((c for c in cases if c.next_meeting_id and c.content_visible), None)
+    if case is None:
+        return NextMeeting()
+    announced = Meeting.objects.select_related("body__partnership").filter(pk=case.next_meeting_id).first()
+    if announced is None:
+        return NextMeeting()
+    if _is_public(announced):
+        return NextMeeting(meeting=announced, announced_in=case)
+    return NextMeeting(announced=announced, announced_in=case)
 
 
 def _follow_ups(meetings: list, readable: set) -> dict:
@@ -450,7 +491,15 @@ def protocol_records(
                 ],
                 follow_ups=meeting_follow_ups,
                 sections=_with_corrections(sections, by_section),
-                read_next_meeting=(partial(next_meeting_of, meeting, minutes) if shown_here else NextMeeting),
+                # The minutes' reader gets the record's next meeting; any other reader of the
+                # papers the meeting a readable paper announces (none: no query).
+                read_next_meeting=partial(
+                    next_meeting_of,
+                    meeting,
+                    minutes if shown_here else None,
+                    cases[meeting.pk],
+                    calendar=shown_here,
+                ),
                 corrections=_corrections(own.get(minutes.pk, ())) if minutes else [],
             )
         )

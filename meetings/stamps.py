@@ -2,7 +2,7 @@
 
 Coarse on purpose: a change anywhere in a partnership's meetings gives every document of that
 partnership a new version. The reverse lookups catch a row shown by a document of another
-meeting (a case closing a follow-up, the meeting named as the next one in minutes).
+meeting (a case closing a follow-up, the meeting named as the next one in minutes or a case).
 """
 
 from documents.stamps import never_shown
@@ -31,7 +31,12 @@ def track_meetings() -> None:
         Reservation,
     )
 
-    track_in_partnership(Meeting, "body__partnership", "announced_in_minutes__meeting__body__partnership")
+    track_in_partnership(
+        Meeting,
+        "body__partnership",
+        "announced_in_minutes__meeting__body__partnership",
+        "announced_in_cases__body__partnership",
+    )
     track_in_partnership(Attendance, "meeting__body__partnership")
     track_in_partnership(
         Case,

@@ -4,6 +4,7 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -133,6 +134,18 @@ class Case(models.Model):
         blank=True,
         verbose_name=_("previous handling"),
     )
+    # SET_NULL: the paper keeps its text if the announced meeting is removed. The record of the
+    # case's meeting names this meeting as the next one when its minutes name none
+    # (meetings/record.py: next_meeting_of).
+    next_meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        related_name="announced_in_cases",
+        null=True,
+        blank=True,
+        verbose_name=_("next meeting announced"),
+        help_text=_("For a “next meeting” case: the meeting of the same body its paper announces."),
+    )
     patient_groups = models.ManyToManyField(
         PatientGroup, related_name="cases", blank=True, verbose_name=_("patient groups")
     )
@@ -209,6 +222,13 @@ class Case(models.Model):
             "portal:case", args=[self.body.partnership.slug, self.body.slug, self.year, self.number]
         )
 
+    def clean(self):
+        announced = self.next_meeting
+        if announced is not None and (announced.body_id != self.body_id or announced.pk == self.meeting_id):
+            raise ValidationError(
+                {"next_meeting": _("The next meeting is another meeting of the same body.")}
+            )
+
     @property
     def case_number(self) -> str:
         """The number as the partnership writes it (“06/23” or “04-2022”), or ''."""
@@ -268,6 +288,16 @@ class CaseSection(models.Model):
     heading = models.CharField(_("heading"), max_length=300, blank=True)
     text = models.TextField(
         _("text"), blank=True, help_text=_("Paragraphs, lists with “-” or “1.”, **bold**.")
+    )
+    # A decision the sources only tell of ("vedtok FSU BU at …" in a later paper) is no decision
+    # on record: its words are kept here, shown with the case's record (meetings/record.py).
+    tells_of_decision = models.BooleanField(
+        _("tells of the decision"),
+        default=False,
+        help_text=_(
+            "On when the source gives no decision, only tells of it in these words: shown where the "
+            "decision would be, on the pages and in the minutes."
+        ),
     )
 
     history = HistoricalRecords()

@@ -230,7 +230,8 @@ def load_case(row: dict[str, Any], meeting: Meeting, registry: Registry) -> Case
     _check_fields(
         row,
         CASE_FIELDS
-        | {"key", "previous", "patient_groups", "sections", "attachments", "reservations", "recusals"}
+        | {"key", "previous", "next_meeting", "patient_groups", "sections", "attachments"}
+        | {"reservations", "recusals"}
         | set(CASE_PEOPLE)
         | {"programme"},
         "sak",
@@ -240,13 +241,16 @@ def load_case(row: dict[str, Any], meeting: Meeting, registry: Registry) -> Case
         case.year = meeting_year(meeting)
     if "previous" in row:
         case.previous = registry.get("cases", row["previous"])
+    if "next_meeting" in row:  # a meeting of the file loaded before this one
+        case.next_meeting = registry.get("meetings", row["next_meeting"])
     _save(case)
     registry.add("cases", row.get("key"), case)
     if "patient_groups" in row:
         case.patient_groups.set(registry.get_many("patient_groups", row["patient_groups"]))
     for order, section in enumerate(row.get("sections", []), start=1):
-        _check_fields(section, {"heading", "text"}, "saksavsnitt")
-        _save(CaseSection(case=case, order=order, **_fields(section, {"heading", "text"})))
+        names = {"heading", "text", "tells_of_decision"}
+        _check_fields(section, names, "saksavsnitt")
+        _save(CaseSection(case=case, order=order, **_fields(section, names)))
     for order, attachment in enumerate(row.get("attachments", []), start=1):
         names = {"title", "exempt", "exemption_basis"}
         _check_fields(attachment, names, "vedlegg")

@@ -2,6 +2,7 @@
 
 from itertools import groupby
 
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -113,6 +114,15 @@ def case_list(request, partnership):
     )
 
 
+def _read_plans_attached(case) -> None:
+    """For each attachment the reader may open that may be an action plan the portal holds
+    (ActionPlan.attachments: never an exempt one), the plans, as `plans`, linked from the
+    attachment (meetings/_case_attachments.html): one query when there is such an attachment."""
+    open_ones = [a for a in case.attachments.all() if a.readable and not a.exempt and not case.exempt]
+    plans = ActionPlan.objects.select_related("partnership").order_by("period_start", "pk")
+    prefetch_related_objects(open_ones, Prefetch("action_plans", queryset=plans, to_attr="plans"))
+
+
 @require_safe
 def case_detail(request, partnership, body, year, number):
     """The case page: the paper from meetings, and the action-plan measures it reports on."""
@@ -123,6 +133,7 @@ def case_detail(request, partnership, body, year, number):
         )
     except Case.DoesNotExist:
         raise Http404 from None
+    _read_plans_attached(case)
     return render(
         request,
         "portal/case.html",

@@ -81,6 +81,21 @@ def visitor():
     return Client()
 
 
+TOLD = "Vedtaket står ikke i kilden; den omtaler det bare:"
+
+
+def told_the_same_way(client, case, narrative: str, heading: str, page: str, protocol: str) -> None:
+    """A decision the source only tells of: the meeting page, the case page and the protocol PDF
+    all show the source's sentence under its heading, where the decision would be, once, and say
+    that the source gives no decision; the PDF says no "Vedtak er ikke ført inn" instead."""
+    case_page = squashed(re.sub(r"<[^>]+>", " ", client.get(case.get_absolute_url()).content.decode()))
+    for shown in (page, case_page):
+        assert f"{TOLD} {heading} {narrative}" in shown
+        assert shown.count(narrative) == 1
+    assert f"{TOLD} {heading} {narrative}".casefold() in protocol
+    assert "vedtak er ikke ført inn" not in protocol.split(case.label.casefold(), 1)[1][:400]
+
+
 def test_dialogmotet_has_no_invented_date(demo_data, visitor):
     text = source("dialogmotet_2024")
     dialog = meeting("lofoten-vesteralen-salten", "dialogmotet", title="Dialogmøtet 2024")
@@ -135,6 +150,7 @@ def test_fsu_bu_february_minutes_and_case_03_23_as_the_source_says(demo_data, vi
     assert case.decision == "" and case.outcome == ""
     protocol = protocol_text(february)
     assert f"godkjent ({NOT_STATED}), via e-postrunde" in protocol and f"publisert ({NOT_STATED})" in protocol
+    told_the_same_way(visitor, case, narrative, "Omtalt i FSU BU sak 08/23 (12.05.2023)", page, protocol)
     for shown in (page.casefold(), protocol):
         for word in DECISION_WORDS:
             assert word not in shown
@@ -155,6 +171,7 @@ def test_partnership_meeting_april_2023_and_case_06_23(demo_data, visitor):
     case = Case.objects.get(body=april.body, year=2023, number=6)
     assert case.decision == "" and case.outcome == ""
     protocol = protocol_text(april)
+    told_the_same_way(visitor, case, narrative, "Omtalt i FSU BU sak 09/23 (12.05.2023)", page, protocol)
     for shown in (page.casefold(), protocol):
         assert "konsensusvedtak" not in shown and "vedtatt i konsensus" not in shown
         assert not re.search(rf"(godkjent|publisert) {LONG_DATE.pattern}", shown, re.IGNORECASE)

@@ -202,7 +202,7 @@ def test_an_attachment_is_found_by_its_title_as_it_is_now(world):
 
 @pytest.mark.django_db
 def test_search_indexes_take_each_write_at_once_with_no_pending_list():
-    """Migration meetings.0016: every GIN index of search has fastupdate off, so a search never
+    """Migration meetings.0018: every GIN index of search has fastupdate off, so a search never
     reads a list of entries waiting for vacuum (at national scale 20,000 of them)."""
     if not uses_postgres():
         # SQLite has no GIN index (it searches the text itself): the migration leaves it alone.

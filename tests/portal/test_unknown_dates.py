@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from icalendar import Calendar
 
@@ -182,3 +183,84 @@ def test_search_shows_no_date_for_a_meeting_whose_date_is_not_stated(unknown_wor
     body = squashed(anon_client.get("/sok/", {"q": "Velkommen"}).content.decode())
     assert "Velkommen" in body
     assert "1. januar 2024" not in body
+
+
+@pytest.mark.django_db
+def test_atom_entry_id_holds_no_date_and_stays_when_the_date_changes(unknown_world, anon_client):
+    """The entry id is the meeting's id, never its sort key (an invented 1 January 2024) nor any
+    date: it stays the same when a date is found for the meeting."""
+    unknown, _, undated = unknown_world
+    url = f"/{unknown.body.partnership.slug}/referater.atom"
+
+    def ids():
+        feed = feedparser.parse(anon_client.get(url).content)
+        return {entry.link.removeprefix("http://testserver"): entry.id for entry in feed.entries}
+
+    before = ids()
+    entry_id = before[unknown.get_absolute_url()]
+    assert entry_id == f"tag:helsefellesskap,2023:mote-{unknown.pk}/referat"
+    assert "2024" not in entry_id and "01-01" not in entry_id
+    assert before[undated.get_absolute_url()] == f"tag:helsefellesskap,2023:mote-{undated.pk}/referat"
+    assert "2023-06-14" not in before[undated.get_absolute_url()]
+    # A date found later changes the address of the meeting, not its entry's id.
+    unknown.date_known = unknown.start_time_known = True
+    unknown.start = dt.datetime(2024, 10, 16, 10, tzinfo=OSLO)
+    unknown.save()  # a write through the model: the page cache's stamp moves with it
+    assert ids()[unknown.get_absolute_url()] == entry_id
+
+
+@pytest.fixture
+def announced_world(world):
+    """A held meeting whose "next meeting" case announces a planned meeting (no notice yet)."""
+    held = mf.meeting(world.body, status=Meeting.Status.HELD, start=dt.datetime(2023, 5, 12, 12, tzinfo=OSLO))
+    planned = mf.meeting(
+        world.body,
+        status=Meeting.Status.PLANNED,
+        start=dt.datetime(2023, 9, 6, 12, tzinfo=OSLO),
+        end=dt.datetime(2023, 9, 6, 15, tzinfo=OSLO),
+        is_digital=True,
+        place="",
+        online_link="https://teams.example/secret-link",
+    )
+    announcing = mf.case(held, number=11, kind="next_meeting", title="Neste møte", next_meeting=planned)
+    return held, planned, announcing
+
+
+def next_meeting_section(client, meeting) -> str:
+    page = squashed(re.sub(r"<[^>]+>", " ", client.get(meeting.get_absolute_url()).content.decode()))
+    return page.split("Neste møte", 1)[1] if "Neste møte" in page else ""
+
+
+@pytest.mark.django_db
+def test_a_readable_paper_names_the_next_meeting_it_announces(announced_world, anon_client):
+    held, planned, announcing = announced_world
+    section = next_meeting_section(anon_client, held)
+    assert "6. september 2023 kl. 12.00–15.00, digitalt." in section
+    assert "Som kunngjort i sak 11/23." in section
+    body = anon_client.get(held.get_absolute_url()).content.decode()
+    assert planned.get_absolute_url() not in body and "secret-link" not in body
+    # Once its notice is out, the meeting itself is named.
+    planned.status = Meeting.Status.NOTICE_ISSUED
+    planned.save()
+    assert "6. september 2023 kl. 12.00–15.00." in next_meeting_section(anon_client, held)
+
+
+@pytest.mark.django_db
+def test_an_exempt_paper_reveals_no_next_meeting(announced_world, anon_client):
+    """The announced meeting is shown only to a reader of the paper that announces it."""
+    held, _planned, announcing = announced_world
+    announcing.exempt, announcing.exemption_basis = True, "offl. § 13"
+    announcing.save()
+    assert "september" not in next_meeting_section(anon_client, held)
+
+
+@pytest.mark.django_db
+def test_an_announcing_case_names_a_meeting_of_its_own_body(announced_world, world):
+    held, planned, announcing = announced_world
+    announcing.next_meeting = held
+    with pytest.raises(ValidationError):
+        announcing.clean()
+    other = mf.meeting(world.other_body_same_partnership)
+    announcing.next_meeting = other
+    with pytest.raises(ValidationError):
+        announcing.clean()

@@ -25,6 +25,6 @@ def _set(fastupdate: str):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("meetings", "0015_attachment_title_vector")]
+    dependencies = [("meetings", "0017_case_announces_next_meeting")]
 
     operations = [migrations.RunPython(_set("off"), _set("on"))]
