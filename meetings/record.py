@@ -141,10 +141,17 @@ class ProtocolRecord:
     corrections: list
     # Read when shown (a held meeting's page, the protocol PDF), not for every record.
     read_next_meeting: Callable[[], NextMeeting] = NextMeeting
+    # The meeting a readable paper of this meeting announces (none: no query), for a meeting that
+    # is not held: its page names it as the paper does.
+    read_announced_meeting: Callable[[], NextMeeting] = NextMeeting
 
     @cached_property
     def next_meeting(self) -> NextMeeting:
         return self.read_next_meeting()
+
+    @cached_property
+    def announced_meeting(self) -> NextMeeting:
+        return self.read_announced_meeting()
 
     @property
     def is_draft(self) -> bool:
@@ -500,6 +507,7 @@ def protocol_records(
                     cases[meeting.pk],
                     calendar=shown_here,
                 ),
+                read_announced_meeting=partial(announced_next_meeting, cases[meeting.pk]),
                 corrections=_corrections(own.get(minutes.pk, ())) if minutes else [],
             )
         )
