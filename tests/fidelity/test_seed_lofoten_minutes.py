@@ -26,8 +26,6 @@ EXCEPTIONS = {
     "Agenda:": "the agenda is the portal's list, headed “Saksliste”",
     "Innledning v/RKK Lofoten. Leder Lise Lyngmo orienterte om RKK sin rolle som tilrettelegger for "
     "kunnskapsutvikling": "the item's bold title and its text apart (test_the_agenda_items_as_written)",
-    "Overordnet ramme for neste møte (27.9.2023); Definere formål og ta et overordnet strategisk blick "
-    "sammen": "the minutes' next meeting, its day and text (test_the_next_meeting)",
 }
 
 
@@ -96,9 +94,9 @@ def test_the_agenda_items_as_written(seen):
 
 def test_the_next_meeting(seen):
     line = next(line for line in seeds.source_text(NAME).splitlines() if "neste møte (" in line)
-    day, text = re.match(r".*\((\d+\.\d+\.\d{4})\); (.+)$", line).groups()
+    day = re.match(r".*\((\d+\.\d+\.\d{4})\); .+$", line).group(1)
     for shown in (seen.pages[PAGE], seen.pdfs[PROTOCOL]):
-        assert f"Neste møte {day}: {text}" in shown
+        assert f"Neste møte {day}: {line}" in shown  # the day as data, the line as the minutes write it
 
 
 def test_no_approval_or_publication_day(seen):

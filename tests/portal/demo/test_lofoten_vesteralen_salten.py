@@ -95,6 +95,7 @@ def test_samhandlingsarena_agenda_follow_ups_and_next_meeting(output):
     assert (minutes.next_meeting, minutes.next_meeting_date, minutes.next_meeting_text) == (
         None,
         dt.date(2023, 9, 27),
+        "Overordnet ramme for neste møte (27.9.2023); "
         "Definere formål og ta et overordnet strategisk blick sammen",
     )
     items = list(meeting.cases.order_by("order"))
