@@ -359,12 +359,20 @@ def next_meeting_of(
 
 def announced_next_meeting(cases) -> NextMeeting:
     """The meeting the first of the readable `cases` that announces one names (Case.next_meeting),
-    read in one query, none when no case announces one: the meeting itself when its notice is
-    public, else as the paper announces it."""
+    read with the cases where they were read with it (selectors.agenda), else in one query; none
+    when no case announces one: the meeting itself when its notice is public, else as the paper
+    announces it."""
     case = next((c for c in cases if c.next_meeting_id and c.content_visible), None)
     if case is None:
         return NextMeeting()
-    announced = Meeting.objects.select_related("body__partnership").filter(pk=case.next_meeting_id).first()
+    if Case.next_meeting.is_cached(case):
+        announced = case.next_meeting
+        if announced is not None and announced.body_id == case.body_id:
+            announced.body = case.body  # the same body (Case.clean), read with the case
+    else:
+        announced = (
+            Meeting.objects.select_related("body__partnership").filter(pk=case.next_meeting_id).first()
+        )
     if announced is None:
         return NextMeeting()
     if _is_public(announced):

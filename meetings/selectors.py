@@ -73,7 +73,8 @@ def agenda(user, meeting, *, papers: bool = True):
     groups): read_papers reads it when the papers are to be rendered (meetings/fragments.py)."""
     cases = list(
         meeting.cases.with_names()
-        .select_related("body__partnership")
+        # The meeting a "next meeting" case announces, for the record (record.announced_next_meeting).
+        .select_related("body__partnership", "next_meeting")
         .prefetch_related(*case_paper_prefetches(papers=papers))
         .order_by("order", "number", "pk")
     )

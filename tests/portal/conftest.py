@@ -19,12 +19,14 @@ DRAFT_MINUTES_MARKER = "UTKAST-TIL-REFERAT-MARKØR"
 @pytest.fixture
 def demo_data(db):
     call_command("load_demo", stdout=io.StringIO())
-    # Draft minutes for the held FSU BU meeting of 12 May 2023: never public.
+    # Draft minutes for the FSU BU meeting of 12 May 2023 (its notice is all the source gives): never public.
     may = Meeting.objects.get(body__slug="fsu-bu", start__date=dt.date(2023, 5, 12))
     minutes = Minutes.objects.create(meeting=may)
     minutes.sections.create(order=1, heading="Merknader", text=f"{DRAFT_MINUTES_MARKER} – ikke godkjent")
     today = timezone.localdate()
-    notice = Meeting.objects.get(body__slug="fsu-bu", status=Meeting.Status.NOTICE_ISSUED)
+    notice = Meeting.objects.get(
+        body__slug="fsu-bu", status=Meeting.Status.NOTICE_ISSUED, start__date__gt=today
+    )
     draft = Meeting.objects.get(body__slug="fsu-bu", status=Meeting.Status.PLANNED, start__date__gt=today)
     exempt = Case.objects.get(exempt=True)
     return {

@@ -246,6 +246,27 @@ def test_a_readable_paper_names_the_next_meeting_it_announces(announced_world, a
 
 
 @pytest.mark.django_db
+def test_a_meeting_not_held_names_what_its_paper_announces_at_no_extra_query(
+    announced_world, anon_client, django_assert_num_queries
+):
+    """A meeting known only from its notice (not held) names the meeting its paper announces; the
+    announced meeting is read with the cases (selectors.agenda), not in a query of its own."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from meetings import selectors
+
+    held, planned, announcing = announced_world
+    held.status = Meeting.Status.NOTICE_ISSUED
+    held.save()
+    assert "6. september 2023 kl. 12.00–15.00, digitalt." in next_meeting_section(anon_client, held)
+    _cases, record = selectors.agenda(AnonymousUser(), held, papers=False)
+    with django_assert_num_queries(0):
+        announced = record.announced_meeting
+        assert (announced.announced, announced.announced_in) == (planned, announcing)
+        assert announced.announced.body.partnership == held.body.partnership
+
+
+@pytest.mark.django_db
 def test_an_exempt_paper_reveals_no_next_meeting(announced_world, anon_client):
     """The announced meeting is shown only to a reader of the paper that announces it."""
     held, _planned, announcing = announced_world
