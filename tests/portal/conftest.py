@@ -14,6 +14,9 @@ from meetings.models import Case, Meeting, Minutes
 
 EXEMPT_MARKER = "KONFIDENSIELT-DEMO"
 DRAFT_MINUTES_MARKER = "UTKAST-TIL-REFERAT-MARKØR"
+# A decision entered in the draft record of 12 May 2023 (the demo data has none: its source is the
+# notice): never public until the minutes are.
+DRAFT_DECISION_MARKER = "UTKAST-TIL-VEDTAK-MARKØR"
 
 
 @pytest.fixture
@@ -23,6 +26,9 @@ def demo_data(db):
     may = Meeting.objects.get(body__slug="fsu-bu", start__date=dt.date(2023, 5, 12))
     minutes = Minutes.objects.create(meeting=may)
     minutes.sections.create(order=1, heading="Merknader", text=f"{DRAFT_MINUTES_MARKER} – ikke godkjent")
+    may.cases.filter(number=11).update(
+        decision=f"{DRAFT_DECISION_MARKER}: FSU BU tar informasjonen til orientering."
+    )
     today = timezone.localdate()
     notice = Meeting.objects.get(
         body__slug="fsu-bu", status=Meeting.Status.NOTICE_ISSUED, start__date__gt=today

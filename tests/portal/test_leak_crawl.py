@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from tests.conftest import demo_client
-from tests.portal.conftest import DRAFT_MINUTES_MARKER, EXEMPT_MARKER
+from tests.portal.conftest import DRAFT_DECISION_MARKER, DRAFT_MINUTES_MARKER, EXEMPT_MARKER
 
 HREF = re.compile(r"""(?:href|src)="([^"#]+)""")
 SKIP_PREFIXES = ("/admin/", "/static/", "/i18n/", "/konto/", "/media/")
@@ -34,7 +34,7 @@ def protected_strings(demo):
         DRAFT_MINUTES_MARKER,
         exempt.title,
         "teams.example.invalid",  # online meeting links
-        "FSU BU tar informasjonen om neste møte og rutine for innmelding av saker til orientering.",
+        DRAFT_DECISION_MARKER,
         draft.get_absolute_url(),
     }
     # Draft agenda titles, except standing items that also stand on published agendas.

@@ -13,7 +13,7 @@ from django.urls import reverse
 from governance.models import Body
 from meetings.models import Case, CaseSection, Meeting
 from tests.conftest import DEMO_PERSONAS, demo_client
-from tests.portal.conftest import DRAFT_MINUTES_MARKER, EXEMPT_MARKER
+from tests.portal.conftest import DRAFT_DECISION_MARKER, DRAFT_MINUTES_MARKER, EXEMPT_MARKER
 
 ALL = set(DEMO_PERSONAS)
 DRAFT_READERS = {"leader", "secretariat"}
@@ -97,10 +97,10 @@ def test_draft_minutes_and_unpublished_decisions(demo_data, persona):
     html = client.get("/troms-ofoten/fsu-bu/moter/2023-05-12/").content.decode()
     readers = {"leader", "secretariat"}
     assert (DRAFT_MINUTES_MARKER in html) is (persona in readers)
-    decision = "FSU BU tar informasjonen om neste møte og rutine for innmelding av saker til orientering."
-    assert (decision in html) is (persona in readers)
-    # The proposal is part of the published notice and public.
+    assert (DRAFT_DECISION_MARKER in html) is (persona in readers)
+    # The proposals are part of the published notice and public.
     assert "Innkalling og dagsorden er godkjent." in html
+    assert "FSU BU tar informasjonen om neste møte og rutine for innmelding av saker til orientering." in html
 
 
 @pytest.mark.django_db
