@@ -65,7 +65,7 @@ class _NamedCaseIterable(ModelIterable):
     def __iter__(self):
         from governance.models import Person
 
-        from .models import CasePerson, ProgrammeItem
+        from .models import Attachment, CasePerson, ProgrammeItem
 
         for case in super().__iter__():
             items = [
@@ -92,10 +92,22 @@ class _NamedCaseIterable(ModelIterable):
                 if row["person_id"] is not None:
                     named.person = Person(id=row["person_id"], name=row["person_name"])
                 people.append(named)
-            for obj in (*items, *people):
+            attachments = [
+                Attachment(
+                    id=row["id"],
+                    case=case,
+                    order=row["order"],
+                    title=row["title"],
+                    file=row["file"] or "",
+                    exempt=bool(row["exempt"]),
+                    exemption_basis=row["exemption_basis"],
+                )
+                for row in _decoded(case.__dict__.pop("attachment_rows", None))
+            ]
+            for obj in (*items, *people, *attachments):
                 obj._state.adding, obj._state.db = False, self.queryset.db
             cache = case.__dict__.setdefault("_prefetched_objects_cache", {})
-            cache["people"], cache["programme_items"] = people, items
+            cache["people"], cache["programme_items"], cache["attachments"] = people, items, attachments
             yield case
 
 
@@ -138,9 +150,10 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(permissions.case_readable_q(user))
 
     def with_names(self):
-        """Read each case's named people (with their Person's name) and programme items in the
-        case query itself, so a page of papers needs no query for them (issue #12's budget)."""
-        from .models import CasePerson, ProgrammeItem
+        """Read each case's named people (with their Person's name), programme items and
+        attachments (in their order) in the case query itself, so a page of papers needs no query
+        for them (issue #12: each query is a round trip that waits for a busy database)."""
+        from .models import Attachment, CasePerson, ProgrammeItem
 
         clone = self.annotate(
             people_rows=_rows_of(
@@ -163,6 +176,17 @@ class CaseQuerySet(models.QuerySet):
                     "title": "title",
                     "starts_at": "starts_at",
                     "ends_at": "ends_at",
+                },
+            ),
+            attachment_rows=_rows_of(
+                Attachment,
+                {
+                    "id": "id",
+                    "order": "order",
+                    "title": "title",
+                    "file": "file",
+                    "exempt": "exempt",
+                    "exemption_basis": "exemption_basis",
                 },
             ),
         )

@@ -11,7 +11,6 @@ from governance.querysets import with_source_corrections
 
 from . import permissions, record
 from .models import (
-    Attachment,
     Attendance,
     Case,
     CasePerson,
@@ -25,12 +24,11 @@ from .models.meeting import URL_KEY_PREFIX
 
 def case_paper_prefetches(*, papers: bool = True):
     """What a case paper (_case_paper.html) shows to anyone who may see the case listed, beside
-    the people it names and its programme items (CaseQuerySet.with_names, read with the case);
-    the text and the record's parts follow from record.read_what_is_readable. The attachments
-    are read always (which of them the reader may open is part of what they see); the patient
-    groups only for a paper to be rendered (`papers`, read_papers)."""
-    attachments = Prefetch("attachments", queryset=Attachment.objects.order_by("order", "pk"))
-    return ("patient_groups", attachments) if papers else (attachments,)
+    what CaseQuerySet.with_names reads with the case (the people it names, its programme items
+    and its attachments: which of them the reader may open is part of what they see); the text
+    and the record's parts follow from record.read_what_is_readable. The patient groups only for
+    a paper to be rendered (`papers`, read_papers)."""
+    return ("patient_groups",) if papers else ()
 
 
 def meeting_key_q(key) -> Q:

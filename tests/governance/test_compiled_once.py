@@ -66,7 +66,7 @@ def test_built_and_compiled_once_per_shape(papers, monkeypatch):
     monkeypatch.setattr(CompiledOnce, "__init__", counting)
     for _ in range(3):
         list(Case.objects.with_names())
-    assert sorted(built) == sorted(set(built)) and len(built) == 2  # people and programme items
+    assert sorted(built) == sorted(set(built)) and len(built) == 3  # people, programme items, attachments
 
 
 def test_source_corrections_are_those_of_the_record(world):
@@ -111,3 +111,20 @@ def test_a_value_that_reaches_the_sql_twice_is_refused(world):
     twice = PreparedRows(lambda value: Meeting.objects.filter(pk=value, body_id=value).values_list("pk"))
     with pytest.raises(ValueError):
         twice.rows(1)
+
+
+def test_attachments_come_with_their_case_in_order_in_one_query(papers, django_assert_num_queries):
+    first, second = papers
+    mf.attachment(first, order=2, title="Andre vedlegg", exempt=True, exemption_basis="offl. § 13")
+    mf.attachment(first, order=1, title="Første vedlegg")
+    with django_assert_num_queries(1):
+        cases = {case.pk: case for case in Case.objects.with_names().filter(pk__in=[first.pk, second.pk])}
+        shown = {
+            pk: [(a.title, a.exempt, a.exemption_basis) for a in c.attachments.all()]
+            for pk, c in cases.items()
+        }
+    assert shown == {
+        first.pk: [("Første vedlegg", False, ""), ("Andre vedlegg", True, "offl. § 13")],
+        second.pk: [],
+    }
+    assert all(a.case is cases[first.pk] for a in cases[first.pk].attachments.all())
