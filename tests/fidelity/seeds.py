@@ -260,8 +260,9 @@ def check_no_unsourced_dates(seen: Shown) -> None:
     for url, text in seen.of_records.items():
         unsourced = unsourced_dates(text, source, seen.document)
         assert not unsourced, f"{url}: a day the source does not give: {unsourced}"
-        # Nor that the next meeting's day is not yet set: the source says nothing of it.
-        assert "Ikke fastsatt ennå" not in text, url
+        # Nor that the next meeting's day or a meeting's place is not yet set: the source says
+        # nothing of it ("Ikke oppgitt i kilden").
+        assert "Ikke fastsatt" not in text, url
 
 
 def check_every_date_shown(seen: Shown) -> None:
