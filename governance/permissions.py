@@ -48,7 +48,9 @@ ANONYMOUS = Viewer()
 
 
 def viewer_for(user, *, on: date | None = None) -> Viewer:
-    """The viewer for a user, computed once per user object."""
+    """The viewer for a user, computed once per user object (a Viewer is its own viewer)."""
+    if isinstance(user, Viewer):
+        return user
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return ANONYMOUS
     cached = getattr(user, _CACHE_ATTR, None)

@@ -85,6 +85,63 @@ class CompiledOnce(models.Expression):
         return [self]
 
 
+def _sentinel(index: int, value):
+    """A stand-in for the value at `index` of a prepared query: of the value's type, and equal to
+    nothing a request could give (no id is negative, no slug holds a control character, no
+    meeting is dated in year 1)."""
+    if isinstance(value, bool):
+        raise TypeError("a flag changes the SQL: pass it in the shape")
+    if isinstance(value, int):
+        return -4_611_686_018_427_387_903 + index
+    if isinstance(value, str):
+        return f"\x1fprepared-{index}\x1f"
+    if isinstance(value, date):
+        return date(1, 1, 1 + index)
+    raise TypeError(f"no stand-in for a {type(value).__name__}")
+
+
+def _places(sentinels: tuple, params) -> list[tuple[int, int, bool]]:
+    """(parameter index, value index, as text) of every parameter that is a stand-in: a backend
+    may pass a date on as its ISO text (SQLite). Each value must reach the SQL at least once."""
+    places = []
+    for index, param in enumerate(params):
+        for which, sentinel in enumerate(sentinels):
+            if param == sentinel:
+                places.append((index, which, False))
+            elif isinstance(sentinel, date) and param == sentinel.isoformat():
+                places.append((index, which, True))
+    missing = set(range(len(sentinels))) - {which for _index, which, _text in places}
+    if missing:
+        raise ValueError(f"values {sorted(missing)} do not reach the SQL as parameters")
+    return places
+
+
+def _filled(params: tuple, places, values: tuple) -> tuple:
+    filled = list(params)
+    for index, which, as_text in places:
+        filled[index] = values[which].isoformat() if as_text else values[which]
+    return tuple(filled)
+
+
+class _Kept:
+    """At most `size` compiled shapes, the least recently used dropped; thread-safe."""
+
+    def __init__(self, size: int):
+        from documents.fragments import LeastRecentlyUsed
+
+        self.entries = LeastRecentlyUsed(size)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def get_or_make(self, key, make):
+        found = self.entries.get(key)
+        if found is None:
+            found = make()
+            self.entries.put(key, found)
+        return found
+
+
 class PreparedRows:
     """The rows of a values_list queryset that changes from one call to the next only in one
     parameter's value: built and compiled once per database and `shape` (the other arguments of
@@ -94,33 +151,79 @@ class PreparedRows:
     `build(value, *shape)` returns the queryset; `value` must reach the SQL as exactly one
     parameter (an id, say), and nothing else in it may depend on the value."""
 
-    SENTINEL = -4_611_686_018_427_387_903  # no id, no count: it marks the parameter's place
+    SENTINEL = _sentinel(0, 0)  # no id, no count: it marks the parameter's place
     MAX_SHAPES = 32
 
     def __init__(self, build: Callable):
         self.build = build
-        self._compiled: dict = {}
+        self._compiled = _Kept(self.MAX_SHAPES)
 
     def rows(self, value, *shape, using: str = "default") -> list[tuple]:
         from django.db import connections
 
         connection = connections[using]
-        key = (using, connection.vendor, shape)
-        compiled = self._compiled.get(key)
-        if compiled is None:
+
+        def compile_():
             sql, params = self.build(self.SENTINEL, *shape).query.sql_with_params()
-            places = [index for index, param in enumerate(params) if param == self.SENTINEL]
+            places = _places((self.SENTINEL,), params)
             if len(places) != 1:
                 raise ValueError(f"the value reaches the SQL as {len(places)} parameters, not 1")
-            if len(self._compiled) >= self.MAX_SHAPES:
-                self._compiled.clear()
-            compiled = self._compiled[key] = (sql, tuple(params), places[0])
-        sql, params, place = compiled
-        params = list(params)
-        params[place] = value
+            return sql, tuple(params), places
+
+        sql, params, places = self._compiled.get_or_make((using, connection.vendor, shape), compile_)
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, _filled(params, places, (value,)))
             return cursor.fetchall()
+
+
+class PreparedQuery:
+    """A queryset of model objects whose SQL is built and compiled once per database and shape,
+    then run with each call's values in their parameters' places (issue #12: building and
+    compiling a meeting page's two main querysets, with the reader's visibility filter, cost more
+    than running them).
+
+    `build(*values, *shape)` returns the queryset. Each value (an id, a slug, a date) must reach
+    the SQL as parameters and decide nothing else in it; everything else that decides the SQL or
+    its other parameters (the reader's standing, a flag, which kind of key) must be in `shape`,
+    which must be hashable. The result is an unevaluated queryset of the same model, iterable
+    class, select_related and prefetch_related as the built one; it must not be filtered or
+    changed further: it would run the SQL as compiled and ignore the change, so any further
+    chaining (filter, order_by, a slice, first()) raises TypeError instead."""
+
+    MAX_SHAPES = 256
+
+    def __init__(self, build: Callable):
+        self.build = build
+        self._compiled = _Kept(self.MAX_SHAPES)
+
+    def __call__(self, values: tuple, *shape, using: str = "default"):
+        import copy
+
+        from django.db import connections
+
+        connection = connections[using]
+        key = (using, connection.vendor, shape, tuple(type(value) for value in values))
+
+        def compile_():
+            sentinels = tuple(_sentinel(index, value) for index, value in enumerate(values))
+            queryset = self.build(*sentinels, *shape)
+            compiler = queryset.query.get_compiler(using=using)
+            sql, params = compiler.as_sql()
+            return queryset, compiler, sql, tuple(params), _places(sentinels, params)
+
+        queryset, compiler, sql, params, places = self._compiled.get_or_make(key, compile_)
+        prepared = copy.copy(compiler)
+        prepared.connection = connection
+        filled = _filled(params, places, values)
+        prepared.as_sql = lambda *args, **kwargs: (sql, filled)
+        clone = queryset._chain()
+        clone.query.get_compiler = lambda *args, **kwargs: prepared
+        clone.query.clone = _refused
+        return clone
+
+
+def _refused(*args, **kwargs):
+    raise TypeError("a prepared query runs as it was built: filter, order or slice it in build()")
 
 
 def corrections_of(model) -> dict:

@@ -14,6 +14,8 @@ attacker enrolled or a session opened before the change does not survive it.
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from allauth.account.internal.flows.login import (
     AUTHENTICATION_METHODS_SESSION_KEY,
     get_authentication_records,
@@ -22,6 +24,7 @@ from allauth.account.internal.flows.login import (
 from allauth.mfa import signals as mfa_signals
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.sessions.models import Session
 from django.dispatch import receiver
@@ -113,14 +116,18 @@ class SecondFactorRequiredMiddleware:
 
 
 def end_other_sessions(user, *, keep: str | None = None) -> int:
-    """Delete every unexpired session of the user except `keep`; returns how many ended."""
+    """Delete every unexpired session of the user except `keep`; returns how many ended.
+
+    Found in the database (every engine the settings choose writes it there) and deleted through
+    the session engine, so that a copy kept in the cache ("cached_db") ends with it."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     ended = 0
     user_id = str(user.pk)
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.session_key == keep:
             continue
         if str(session.get_decoded().get("_auth_user_id")) == user_id:
-            session.delete()
+            store().delete(session.session_key)
             ended += 1
     return ended
 

@@ -9,6 +9,8 @@ these; which statuses are public comes from the lifecycle table (meetings/lifecy
 
 from __future__ import annotations
 
+import json
+
 from django.db.models import Exists, OuterRef, Q
 
 from governance.permissions import (
@@ -149,6 +151,9 @@ def minutes_visible_q(user, prefix: str = "") -> Q:
 def _is_referent_at(viewer: Viewer, meeting) -> bool:
     if viewer.person_id is None:
         return False
+    if "referent_rows" in meeting.__dict__:  # read with the meeting (MeetingQuerySet.with_referents)
+        rows = meeting.referent_rows
+        return viewer.person_id in (json.loads(rows) if isinstance(rows, str) else rows or ())
     return meeting.attendances.filter(person_id=viewer.person_id, is_referent=True).exists()
 
 

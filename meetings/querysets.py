@@ -131,6 +131,23 @@ class MeetingQuerySet(models.QuerySet):
         """Meetings that may be calendar events: those on a day the source gives."""
         return self.filter(CALENDAR_Q)
 
+    def with_referents(self):
+        """Read with each meeting the people who take its minutes (attendances marked referent),
+        as `referent_rows` (a JSON array of person ids): permissions.can_view_minutes asks no
+        query of its own for a member's draft minutes."""
+        from .models import Attendance
+
+        def build():
+            return Subquery(
+                Attendance.objects.filter(meeting=OuterRef("pk"), is_referent=True, person__isnull=False)
+                .values("meeting")
+                .annotate(rows=_JsonRows("person_id"))
+                .values("rows")[:1],
+                output_field=TextField(),
+            )
+
+        return self.annotate(referent_rows=CompiledOnce("rows:meeting-referents", build, TextField()))
+
     def with_access(self, user):
         """Annotate `minutes_visible` so lists need no query per row."""
         return self.annotate(minutes_visible=_flag(permissions.minutes_visible_q(user)))

@@ -7,7 +7,8 @@ from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from governance.models import Body, Membership
-from governance.querysets import with_source_corrections
+from governance.permissions import viewer_for
+from governance.querysets import PreparedQuery, with_source_corrections
 
 from . import permissions, record
 from .models import (
@@ -31,35 +32,60 @@ def case_paper_prefetches(*, papers: bool = True):
     return ("patient_groups",) if papers else ()
 
 
-def meeting_key_q(key) -> Q:
-    """The meeting a URL segment names: its day (“2023-05-12”, a meeting whose date is known)
-    or “mote-<id>” (any meeting; the only address of one whose date is not stated). A segment
-    that is neither names nothing (a 404, never a 500)."""
+def meeting_key(key) -> dt.date | int | None:
+    """What a URL segment names: a day (“2023-05-12”, a meeting whose date is known) or a
+    meeting's id (“mote-<id>”, any meeting; the only address of one whose date is not stated).
+    None for a segment that is neither (a 404, never a 500)."""
     if isinstance(key, dt.date):
-        return Q(start__date=key, date_known=True)
+        return key
     key = str(key)
     if key.startswith(URL_KEY_PREFIX) and key[len(URL_KEY_PREFIX) :].isascii():
         number = key[len(URL_KEY_PREFIX) :]
         if number.isdigit() and len(number) < 19:
-            return Q(pk=int(number))
+            return int(number)
     try:
-        return Q(start__date=dt.date.fromisoformat(key), date_known=True) if len(key) == 10 else Q(pk__in=[])
+        return dt.date.fromisoformat(key) if len(key) == 10 else None
     except ValueError:
-        return Q(pk__in=[])
+        return None
+
+
+def _key_q(named: dt.date | int) -> Q:
+    if isinstance(named, dt.date):
+        return Q(start__date=named, date_known=True)
+    return Q(pk=named)
+
+
+def meeting_key_q(key) -> Q:
+    """The meetings a URL segment names (meeting_key): none for a segment that names nothing."""
+    named = meeting_key(key)
+    return Q(pk__in=[]) if named is None else _key_q(named)
+
+
+def _meeting_on_query(partnership, body, named, viewer, _kind):
+    return (
+        with_source_corrections(Meeting.objects.filter(permissions.meeting_visible_q(viewer)))
+        .with_referents()
+        .select_related("body__partnership", "source")
+        .filter(_key_q(named), body__partnership__slug=partnership, body__slug=body)
+        .order_by("start")[:1]
+    )
+
+
+# Compiled once per reader's standing and kind of key (governance.querysets.PreparedQuery).
+_MEETING_ON = PreparedQuery(_meeting_on_query)
 
 
 def meeting_on(user, *, partnership, body, day) -> Meeting:
-    """The visible meeting of a body named by its URL segment (404 through DoesNotExist)."""
-    meeting = (
-        with_source_corrections(Meeting.objects.visible_to(user))
-        .select_related("body__partnership", "source")
-        .filter(meeting_key_q(day), body__partnership__slug=partnership, body__slug=body)
-        .order_by("start")
-        .first()
-    )
-    if meeting is None:
+    """The visible meeting of a body named by its URL segment (404 through DoesNotExist), with
+    the people who take its minutes (permissions.can_view_minutes asks no query of its own)."""
+    named = meeting_key(day)
+    if named is None:
         raise Meeting.DoesNotExist
-    return meeting
+    viewer = viewer_for(user)
+    found = list(_MEETING_ON((str(partnership), str(body), named), viewer, type(named).__name__))
+    if not found:
+        raise Meeting.DoesNotExist
+    return found[0]
 
 
 def agenda(user, meeting, *, papers: bool = True):
@@ -69,19 +95,30 @@ def agenda(user, meeting, *, papers: bool = True):
     The cases are read once, all of the meeting's, for both the agenda and the record.
     `papers=False` leaves out what only a rendering of the papers shows (their text and patient
     groups): read_papers reads it when the papers are to be rendered (meetings/fragments.py)."""
-    cases = list(
-        meeting.cases.with_names()
-        # The meeting a "next meeting" case announces, for the record (record.announced_next_meeting).
-        .select_related("body__partnership", "next_meeting")
-        .prefetch_related(*case_paper_prefetches(papers=papers))
-        .order_by("order", "number", "pk")
-    )
+    cases = list(_AGENDA((meeting.pk,), papers))
+    for case in cases:
+        case.meeting = meeting
     result = record.protocol_record(user, meeting, cases, papers=papers)
     entries = result.entries_by_pk
     for case in cases:
         case.entry = entries.get(case.pk)
     mark_readable_attachments(user, cases)
     return cases, result
+
+
+def _agenda_query(meeting_id, papers):
+    return (
+        Case.objects.filter(meeting_id=meeting_id)
+        .with_names()
+        # The meeting a "next meeting" case announces, for the record (record.announced_next_meeting).
+        .select_related("body__partnership", "next_meeting")
+        .prefetch_related(*case_paper_prefetches(papers=papers))
+        .order_by("order", "number", "pk")
+    )
+
+
+# The same SQL for every meeting and reader: compiled once (governance.querysets.PreparedQuery).
+_AGENDA = PreparedQuery(_agenda_query)
 
 
 def read_papers(cases) -> None:

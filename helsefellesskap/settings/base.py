@@ -274,10 +274,12 @@ SOCIALACCOUNT_PROVIDERS = {
 }
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
-# Sessions live in the database (Django's default engine), so a user's other sessions can be
-# found and ended after an MFA change or reset (helsefellesskap/mfa.py). A login lasts at most
-# DJANGO_SESSION_HOURS (12) whatever is done; the secretariat's and staff's logins also end after
-# DJANGO_SECRETARIAT_IDLE_MINUTES (60) without a request (helsefellesskap/sessions.py).
+# Sessions live in the database, so a user's other sessions can be found and ended after an MFA
+# change or reset (helsefellesskap/mfa.py); with Redis (below) they are also kept in the cache
+# ("cached_db"), so a logged-in request reads its session from Redis and not from the database
+# (issue #12); every write goes to both, and an ended session is deleted from both. A login lasts
+# at most DJANGO_SESSION_HOURS (12) whatever is done; the secretariat's and staff's logins also end
+# after DJANGO_SECRETARIAT_IDLE_MINUTES (60) without a request (helsefellesskap/sessions.py).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_HOURS", "12")) * 60 * 60
 SECRETARIAT_IDLE_MINUTES = int(os.environ.get("DJANGO_SECRETARIAT_IDLE_MINUTES", "60"))
@@ -307,6 +309,7 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
         }
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Visitors' public pages from the shared cache, keyed by the version of what they show, so never
 # stale (helsefellesskap/pagecache.py); DJANGO_PUBLIC_CACHE=off turns it off. Browsers revalidate

@@ -26,6 +26,14 @@ def events(caplog):
     return lambda name: [r for r in caplog.records if r.name == LOGGER and r.security_event == name]
 
 
+@pytest.fixture(params=["db", "cached_db"])
+def session_engine(request, settings):
+    """Sessions in the database, and (as in production, with Redis) also in the cache: an ended
+    session must end in both."""
+    settings.SESSION_ENGINE = f"django.contrib.sessions.backends.{request.param}"
+    return request.param
+
+
 def workspace(world):
     return reverse("manage:overview", args=[world.partnership.slug])
 
@@ -121,7 +129,7 @@ def test_admin_login_is_the_portals_login_with_its_lockout(db):
 
 
 @pytest.mark.django_db(transaction=True)  # allauth sends its signal on commit, inside the request
-def test_enrolling_marks_this_login_and_ends_the_others(world, events):
+def test_enrolling_marks_this_login_and_ends_the_others(world, events, session_engine):
     user = world.users["secretariat"]
     other = Client()
     other.force_login(user)
@@ -138,7 +146,7 @@ def test_enrolling_marks_this_login_and_ends_the_others(world, events):
     assert [e.type for e in events("mfa_added")] == ["totp", "recovery_codes"]
 
 
-def test_a_password_change_ends_the_other_sessions(world):
+def test_a_password_change_ends_the_other_sessions(world, session_engine):
     user = world.users["member"]
     other, client = Client(), Client()
     other.force_login(user)
@@ -203,7 +211,7 @@ def reset_url(world, persona):
     return reverse("manage:second_factor_reset", args=[world.partnership.slug, world.users[persona].pk])
 
 
-def test_another_secretariat_member_resets_a_lost_device(world, secretariat_client, events):
+def test_another_secretariat_member_resets_a_lost_device(world, secretariat_client, events, session_engine):
     leader = world.users["leader"]
     enrol_totp(leader)
     RecoveryCodes.activate(leader)
@@ -310,7 +318,7 @@ def test_the_second_factor_pages_are_valid_html(world, secretariat_client, tmp_p
 
 
 @pytest.mark.django_db(transaction=True)  # allauth sends its signal on commit, inside the request
-def test_removing_the_last_authenticator_closes_the_workspace_until_a_new_one(world, events):
+def test_removing_the_last_authenticator_closes_the_workspace_until_a_new_one(world, events, session_engine):
     user = world.users["secretariat"]
     enrol_totp(user)
     other, client = Client(), Client()
