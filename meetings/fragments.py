@@ -55,13 +55,17 @@ def shared_with_others(user, meeting) -> bool:
     return not (viewer.leads(meeting.body_id) or viewer.is_secretariat_of(meeting.body.partnership_id))
 
 
-def agenda_with_parts(request, meeting, partnership_slug: str):
+def agenda_with_parts(request, meeting, partnership_slug: str, *, reader: tuple = ()):
     """(cases, record, parts) of the meeting page: selectors.agenda for the reader, and
-    {"agenda_html", "papers_html"} rendered, or kept from an earlier reader with the same key."""
+    {"agenda_html", "papers_html"} rendered, or kept from an earlier reader with the same key;
+    and "content_key", the key of the rest of the page's content (`{% kept content_key %}` in
+    meetings/meeting.html): the parts' key with the record's visibility and `reader`, whatever
+    else the view shows of the reader (their access to the meeting's private details); None
+    where the parts are not kept."""
     user = request.user
     if not (fragments.enabled() and shared_with_others(user, meeting)):
         cases, record = selectors.agenda(user, meeting)
-        return cases, record, _render(cases)
+        return cases, record, {**_render(cases), "content_key": None}
     version = data_version(request, partnership_slug)  # before the cases it versions
     cases, record = selectors.agenda(user, meeting, papers=False)
     access = tuple(_access(case) for case in cases)
@@ -73,7 +77,10 @@ def agenda_with_parts(request, meeting, partnership_slug: str):
         parts = _render(cases)
         for name, key in keys.items():
             fragments.put(key, parts[name])
-    return cases, record, parts
+    content_key = fragments.key(
+        "meeting", "content", version, language, meeting.pk, access, record.visible, reader
+    )
+    return cases, record, {**parts, "content_key": content_key}
 
 
 PARTS = {"agenda_html": "meetings/_meeting_agenda.html", "papers_html": "meetings/_meeting_papers.html"}

@@ -18,7 +18,10 @@ def meeting_detail(request, partnership, body, day):
         meeting = selectors.meeting_on(user, partnership=partnership, body=body, day=day)
     except Meeting.DoesNotExist:
         raise Http404 from None
-    cases, record, parts = fragments.agenda_with_parts(request, meeting, partnership)
+    private_details = permissions.can_view_meeting_private_details(user, meeting)
+    cases, record, parts = fragments.agenda_with_parts(
+        request, meeting, partnership, reader=(private_details,)
+    )
     context = {
         **parts,
         "partnership": meeting.body.partnership,
@@ -27,7 +30,7 @@ def meeting_detail(request, partnership, body, day):
         "cases": cases,
         "record": record,
         "minutes_visible": record.visible,
-        "private_details": permissions.can_view_meeting_private_details(user, meeting),
+        "private_details": private_details,
         "is_programme": meeting.body.kind == Body.Kind.DIALOGUE_MEETING,
     }
     return render(request, "meetings/meeting.html", context)
