@@ -9,10 +9,16 @@ months and every coming one, and says so in its description; the older ones are 
 a time (`kalender.ics?år=2023`). A meeting whose date is not stated in the source is in no
 calendar (meetings/lifecycle.py: in_calendar); one whose time is not known is an all-day event.
 The Atom feed holds the latest MINUTES_FEED_ITEMS minutes.
+
+The events' UIDs are on the portal's own domain, read from its address (settings.SITE_URL,
+DJANGO_SITE_URL), never from the request's host name. The calendars' time zone is written as
+yearly rules (meetings/vtimezone.py), which every calendar client reads alike.
 """
 
 import datetime as dt
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.db.models import Count, OuterRef, Subquery
@@ -31,9 +37,9 @@ from governance.templatetags.portal import meeting_date
 from .models import Amendment, Meeting, Minutes
 from .models.meeting import URL_KEY_PREFIX
 from .record import protocol_records
+from .vtimezone import add_vtimezones
 
 VISITOR = AnonymousUser()
-UID_DOMAIN = "helsefellesskap"
 CALENDAR_WINDOW = dt.timedelta(days=365)  # and every coming meeting
 YEAR_PARAMETER = "år"
 MINUTES_FEED_ITEMS = 20
@@ -41,7 +47,18 @@ MINUTES_FEED_ITEMS = 20
 # address when the date is unknown): it stays the same when the meeting's date is found or moved,
 # and holds no date of the meeting. The tag's own date is a constant, the year the name
 # "helsefellesskap" was taken up as the tagging authority (RFC 4151 § 2.1), never the meeting's.
-ENTRY_ID_PREFIX = f"tag:{UID_DOMAIN},2023:"
+# The ids are kept as feed readers know them: a new id is a new entry to every subscriber.
+ENTRY_ID_PREFIX = "tag:helsefellesskap,2023:"
+
+
+def _site_domain() -> str:
+    """The portal's own domain name, from its address (DJANGO_SITE_URL)."""
+    return urlsplit(settings.SITE_URL).hostname
+
+
+def meeting_uid(meeting: Meeting) -> str:
+    """The iCalendar UID of a meeting: "meeting-<id>@<the portal's domain>" (RFC 5545 § 3.8.4.7)."""
+    return f"meeting-{meeting.pk}@{_site_domain()}"
 
 
 def minutes_entry_id(meeting: Meeting) -> str:
@@ -98,7 +115,7 @@ def _with_sequence(meetings):
 
 def meeting_event(meeting, request) -> Event:
     event = Event()
-    event.add("uid", f"meeting-{meeting.pk}@{UID_DOMAIN}")
+    event.add("uid", meeting_uid(meeting))
     event.add("summary", meeting.title or meeting.body.name)
     start = timezone.localtime(meeting.start)
     if meeting.start_time_known:
@@ -142,7 +159,8 @@ def _calendar_response(request, meetings, name) -> HttpResponse:
     # A meeting whose date the source does not give is not put on an invented day.
     for meeting in _in_window(meetings.in_calendar(), year):
         calendar.add_component(meeting_event(meeting, request))
-    calendar.add_missing_timezones()
+    # The zone for the years of these meetings up to this one, whose rules are then in force.
+    add_vtimezones(calendar, last_year=timezone.localdate().year)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="kalender.ics"'
     response["Cache-Control"] = "public, max-age=900"
