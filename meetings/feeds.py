@@ -10,9 +10,11 @@ a time (`kalender.ics?år=2023`). A meeting whose date is not stated in the sour
 calendar (meetings/lifecycle.py: in_calendar); one whose time is not known is an all-day event.
 The Atom feed holds the latest MINUTES_FEED_ITEMS minutes.
 
-The events' UIDs are on the portal's own domain, read from its address (settings.SITE_URL,
-DJANGO_SITE_URL), never from the request's host name. The calendars' time zone is written as
-yearly rules (meetings/vtimezone.py), which every calendar client reads alike.
+What a feed says of itself is read from the portal's address (settings.SITE_URL,
+DJANGO_SITE_URL), never from the request's host name, so it is the same however the portal is
+reached: the events' UIDs are on the portal's own domain, the Atom feed's id is its address
+there. The calendars' time zone is written as yearly rules (meetings/vtimezone.py), which every
+calendar client reads alike.
 """
 
 import datetime as dt
@@ -24,6 +26,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Count, OuterRef, Subquery
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
@@ -210,6 +213,25 @@ class MinutesFeed(Feed):
     def link(self, obj):
         return obj.get_absolute_url()
 
+    def feed_guid(self, obj):
+        """The feed's id is its address on the portal's own domain: the same whatever host name
+        the request came by, so a feed reader never takes it for another feed."""
+        return settings.SITE_URL + reverse("meetings:minutes_feed", args=[obj.slug])
+
+    # The partnership writes and publishes the minutes: atom:author (RFC 4287 § 4.1.1) of the
+    # feed and of each entry, so an entry copied into another feed still says whose it is.
+    def author_name(self, obj):
+        return obj.name
+
+    def author_link(self, obj):
+        return settings.SITE_URL + obj.get_absolute_url()
+
+    def item_author_name(self, item):
+        return item.body.partnership.name
+
+    def item_author_link(self, item):
+        return settings.SITE_URL + item.body.partnership.get_absolute_url()
+
     def subtitle(self, obj):
         return _("The latest %(count)s published minutes and decisions of the bodies of %(name)s.") % {
             "count": MINUTES_FEED_ITEMS,
@@ -279,6 +301,8 @@ class MinutesFeed(Feed):
     item_guid_is_permalink = False
 
     def item_pubdate(self, item):
+        """When the minutes were published; none (no atom:published, which is optional) when the
+        source does not say, rather than an invented date or the meeting's."""
         return item.minutes.published_at
 
     def item_updateddate(self, item):
