@@ -9,14 +9,14 @@ hour late. The zones Outlook and Google publish give each rule once, as a yearly
 So the changeovers of the years asked for are found by asking zoneinfo for the offset (probing,
 then bisecting to the second), and consecutive years that change over by the same rule become
 one STANDARD or DAYLIGHT component with that RRULE: a rule the zone gave up (Norway's last Sunday
-of September, 1980–1995) ends with UNTIL at its last changeover, a rule still in force at the end
+of September, 1980–1995) ends with UNTIL just after its last changeover, a rule still in force at the end
 of the years asked for has no end, and a changeover that follows no yearly pattern is a component
 of its own. Nothing is assumed about a zone: a zone without summer time gets one STANDARD
 component, and one whose rules change is covered period by period.
 """
 
-import calendar
 import datetime as dt
+from calendar import monthrange
 from dataclasses import dataclass, field
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -96,7 +96,7 @@ def _rules(onset: dt.datetime) -> set:
     month (2SU), from its end when it is the last one (-1SU), or the day of the month itself."""
     weekday = WEEKDAYS[onset.weekday()]
     rules = {("byday", f"{(onset.day - 1) // 7 + 1}{weekday}"), ("bymonthday", onset.day)}
-    if onset.day + 7 > calendar.monthrange(onset.year, onset.month)[1]:
+    if onset.day + 7 > monthrange(onset.year, onset.month)[1]:
         rules.add(("byday", f"-1{weekday}"))
     return rules
 
