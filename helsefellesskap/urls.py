@@ -8,9 +8,12 @@ governance.models.RESERVED_SLUGS keeps a partnership from taking one of them.
 from allauth.account.decorators import secure_admin_login
 from allauth.core.internal.ratelimit import handler429 as allauth_handler429
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views import defaults
+from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
+from django.views.generic.base import RedirectView
 from django.views.i18n import set_language
 
 from helsefellesskap import mfa, security_log, sso  # noqa: F401  (mfa: its signal receivers)
@@ -22,8 +25,24 @@ admin.site.site_title = "Helsefellesskap"
 # (allauth: the same lockout after failed attempts, the same second factor), then back.
 admin.site.login = secure_admin_login(admin.site.login)
 
+
+class FaviconRedirect(RedirectView):
+    """/favicon.ico, which browsers ask for on every site whatever the page links: the icon among
+    the static files (hashed name in production), temporarily, as that name changes with it."""
+
+    permanent = False
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("icons/favicon.ico")
+
+
 urlpatterns = [
     path("helse/", health, name="health"),
+    path(
+        "favicon.ico",
+        cache_control(public=True, max_age=24 * 3600)(FaviconRedirect.as_view()),
+        name="favicon",
+    ),
     path("", include("portal.urls_pdf")),
     # The language switcher on every page: without a CSRF token, so a public page holds no
     # visitor's token and can be shared by the page cache and a CDN. Forging it could only switch

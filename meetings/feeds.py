@@ -9,15 +9,24 @@ months and every coming one, and says so in its description; the older ones are 
 a time (`kalender.ics?år=2023`). A meeting whose date is not stated in the source is in no
 calendar (meetings/lifecycle.py: in_calendar); one whose time is not known is an all-day event.
 The Atom feed holds the latest MINUTES_FEED_ITEMS minutes.
+
+What a feed says of itself is read from the portal's address (settings.SITE_URL,
+DJANGO_SITE_URL), never from the request's host name, so it is the same however the portal is
+reached: the events' UIDs are on the portal's own domain, the Atom feed's id is its address
+there. The calendars' time zone is written as yearly rules (meetings/vtimezone.py), which every
+calendar client reads alike.
 """
 
 import datetime as dt
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.db.models import Count, OuterRef, Subquery
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import linebreaks
@@ -31,9 +40,9 @@ from governance.templatetags.portal import meeting_date
 from .models import Amendment, Meeting, Minutes
 from .models.meeting import URL_KEY_PREFIX
 from .record import protocol_records
+from .vtimezone import add_vtimezones
 
 VISITOR = AnonymousUser()
-UID_DOMAIN = "helsefellesskap"
 CALENDAR_WINDOW = dt.timedelta(days=365)  # and every coming meeting
 YEAR_PARAMETER = "år"
 MINUTES_FEED_ITEMS = 20
@@ -41,7 +50,18 @@ MINUTES_FEED_ITEMS = 20
 # address when the date is unknown): it stays the same when the meeting's date is found or moved,
 # and holds no date of the meeting. The tag's own date is a constant, the year the name
 # "helsefellesskap" was taken up as the tagging authority (RFC 4151 § 2.1), never the meeting's.
-ENTRY_ID_PREFIX = f"tag:{UID_DOMAIN},2023:"
+# The ids are kept as feed readers know them: a new id is a new entry to every subscriber.
+ENTRY_ID_PREFIX = "tag:helsefellesskap,2023:"
+
+
+def _site_domain() -> str:
+    """The portal's own domain name, from its address (DJANGO_SITE_URL)."""
+    return urlsplit(settings.SITE_URL).hostname
+
+
+def meeting_uid(meeting: Meeting) -> str:
+    """The iCalendar UID of a meeting: "meeting-<id>@<the portal's domain>" (RFC 5545 § 3.8.4.7)."""
+    return f"meeting-{meeting.pk}@{_site_domain()}"
 
 
 def minutes_entry_id(meeting: Meeting) -> str:
@@ -98,7 +118,7 @@ def _with_sequence(meetings):
 
 def meeting_event(meeting, request) -> Event:
     event = Event()
-    event.add("uid", f"meeting-{meeting.pk}@{UID_DOMAIN}")
+    event.add("uid", meeting_uid(meeting))
     event.add("summary", meeting.title or meeting.body.name)
     start = timezone.localtime(meeting.start)
     if meeting.start_time_known:
@@ -142,7 +162,8 @@ def _calendar_response(request, meetings, name) -> HttpResponse:
     # A meeting whose date the source does not give is not put on an invented day.
     for meeting in _in_window(meetings.in_calendar(), year):
         calendar.add_component(meeting_event(meeting, request))
-    calendar.add_missing_timezones()
+    # The zone for the years of these meetings up to this one, whose rules are then in force.
+    add_vtimezones(calendar, last_year=timezone.localdate().year)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="kalender.ics"'
     response["Cache-Control"] = "public, max-age=900"
@@ -191,6 +212,25 @@ class MinutesFeed(Feed):
 
     def link(self, obj):
         return obj.get_absolute_url()
+
+    def feed_guid(self, obj):
+        """The feed's id is its address on the portal's own domain: the same whatever host name
+        the request came by, so a feed reader never takes it for another feed."""
+        return settings.SITE_URL + reverse("meetings:minutes_feed", args=[obj.slug])
+
+    # The partnership writes and publishes the minutes: atom:author (RFC 4287 § 4.1.1) of the
+    # feed and of each entry, so an entry copied into another feed still says whose it is.
+    def author_name(self, obj):
+        return obj.name
+
+    def author_link(self, obj):
+        return settings.SITE_URL + obj.get_absolute_url()
+
+    def item_author_name(self, item):
+        return item.body.partnership.name
+
+    def item_author_link(self, item):
+        return settings.SITE_URL + item.body.partnership.get_absolute_url()
 
     def subtitle(self, obj):
         return _("The latest %(count)s published minutes and decisions of the bodies of %(name)s.") % {
@@ -261,6 +301,8 @@ class MinutesFeed(Feed):
     item_guid_is_permalink = False
 
     def item_pubdate(self, item):
+        """When the minutes were published; none (no atom:published, which is optional) when the
+        source does not say, rather than an invented date or the meeting's."""
         return item.minutes.published_at
 
     def item_updateddate(self, item):

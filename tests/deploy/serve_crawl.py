@@ -5,7 +5,8 @@ On a fresh PostgreSQL database: the demo data (local settings), then `make serve
 production variables; wait for /helse/; crawl every same-site link reachable from / (at most
 MAX_PAGES); fail on any 5xx and on any other answer than 200, except a redirect to the login page
 for pages that need one. Checks that a hashed /static/ file is cached for a year (immutable)
-and compressed when asked, and that every PDF linked for a visitor is 200 application/pdf.
+and compressed when asked, that /favicon.ico (which browsers ask for themselves) leads to a
+hashed icon, and that every PDF linked for a visitor is 200 application/pdf.
 The server's process group is stopped whatever happens; the database is dropped.
 
     .venv/bin/python tests/deploy/serve_crawl.py
@@ -38,7 +39,7 @@ MAX_PAGES = 400
 START_TIMEOUT = 180
 YEAR = 365 * 24 * 3600
 LOGIN_PATHS = ("/konto/login/", "/admin/login/")
-HASHED_STATIC = re.compile(r"^/static/.+\.[0-9a-f]{12}\.(css|js|woff2?|svg|png)$")
+HASHED_STATIC = re.compile(r"^/static/.+\.[0-9a-f]{12}\.(css|js|woff2?|svg|png|ico)$")
 
 
 class Links(html.parser.HTMLParser):
@@ -138,6 +139,18 @@ def check_static(statics):
     return failures
 
 
+def check_favicon():
+    status, headers, _ = fetch("/favicon.ico")
+    target = urllib.parse.urlsplit(headers.get("Location", "")).path
+    if status not in (301, 302) or not HASHED_STATIC.match(target):
+        return [f"/favicon.ico answered {status} {headers.get('Location')!r}, not a hashed icon's address"]
+    status, headers, body = fetch(target)
+    if status != 200 or not body:
+        return [f"/favicon.ico leads to {target}, which answered {status}"]
+    print(f"favicon ok: /favicon.ico -> {target} {headers.get('Content-Type')} {len(body)} B")
+    return []
+
+
 def run(command, env, **kwargs):
     subprocess.run(command, env=env, cwd=ROOT, check=True, **kwargs)
 
@@ -233,6 +246,7 @@ def main():
         print("make serve is up: /helse/ 200")
         failures, pdfs, statics = crawl()
         failures += check_static(statics)
+        failures += check_favicon()
         if not pdfs:
             failures.append("no PDF linked for a visitor")
         if failures:

@@ -16,6 +16,7 @@ from icalendar import Calendar
 
 from governance.models import Person
 from meetings import services
+from meetings.feeds import meeting_uid
 from meetings.models import Attendance, Meeting, Minutes
 from tests.conftest import assert_nul_refused, has_nul, login_with_second_factor
 from tests.meetings import factories as mf
@@ -105,8 +106,8 @@ def test_calendar_feed_marks_the_cancelled_meeting(world, staff, issued):
         # The meetings are in 2023, before the calendar's window of the past 12 months.
         calendar = Calendar.from_ical(Client().get(url, {"år": START.year}).content)
         events = {str(e["uid"]): e for e in calendar.walk("VEVENT")}
-        assert str(events[f"meeting-{issued.pk}@helsefellesskap"]["status"]) == "CANCELLED"
-        assert str(events[f"meeting-{other.pk}@helsefellesskap"]["status"]) == "CONFIRMED"
+        assert str(events[meeting_uid(issued)]["status"]) == "CANCELLED"
+        assert str(events[meeting_uid(other)]["status"]) == "CONFIRMED"
 
 
 # ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from meetings import pdf
+from meetings.feeds import meeting_uid
 from meetings.models import Meeting
 from tests import pdftools
 from tests.meetings import factories as mf
@@ -142,15 +143,15 @@ def test_ics_leaves_out_an_unknown_date_and_makes_a_day_all_day(unknown_world, a
         assert response.status_code == 200
         events = Calendar.from_ical(response.content).walk("VEVENT")
         uids = {str(event["uid"]) for event in events}
-        assert f"meeting-{unknown.pk}@helsefellesskap" not in uids
+        assert meeting_uid(unknown) not in uids
     events = {
         str(e["uid"]): e
         for e in Calendar.from_ical(anon_client.get(f"/{slug}/kalender.ics?år=2023").content).walk("VEVENT")
     }
-    all_day = events[f"meeting-{day_only.pk}@helsefellesskap"]
+    all_day = events[meeting_uid(day_only)]
     assert all_day["dtstart"].dt == dt.date(2023, 2, 8) and not isinstance(all_day["dtstart"].dt, dt.datetime)
     assert all_day["dtend"].dt == dt.date(2023, 2, 9)
-    timed = events[f"meeting-{undated.pk}@helsefellesskap"]
+    timed = events[meeting_uid(undated)]
     assert isinstance(timed["dtstart"].dt, dt.datetime)
 
 
