@@ -211,7 +211,7 @@ def test_the_fuzzer_catches_a_view_that_fails_or_writes(module_demo_data, monkey
     from governance.models import PatientGroup
     from meetings import search
 
-    def broken_search(user, query, partnership=None, page=1):
+    def broken_search(user, query, partnership=None, page=1, extra=()):
         if fault == "error" and ("\ufffd" in query or len(query) > 1000):
             raise ValueError("invalid UTF-8 or too long")
         if fault == "silent_write":
