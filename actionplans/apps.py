@@ -9,6 +9,9 @@ class ActionplansConfig(AppConfig):
 
     def ready(self):
         # Every change of this app's data gives the documents built from it a new version.
+        from . import search
         from .stamps import track_actionplans
 
         track_actionplans()
+        # Plans' and measures' words join the vocabulary of search's suggestions.
+        search.connect()

@@ -87,7 +87,7 @@ PAGES = {
     "meetings:partnership_ics": Page(PARTNERSHIP, clock=True),  # a window of dates
     "meetings:body_ics": Page(PARTNERSHIP, clock=True),
     "meetings:minutes_feed": Page(PARTNERSHIP, clock=True),
-    "meetings:search": Page(EVERY_PARTNERSHIP, clock=True),
+    "portal:search": Page(EVERY_PARTNERSHIP, clock=True),
     "actionplans:list": Page(PARTNERSHIP),
     "actionplans:detail": Page(PARTNERSHIP),
 }

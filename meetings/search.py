@@ -1,21 +1,34 @@
 """Search across cases, decisions, minutes and attachment titles, within what the user may read.
 
+The apps above add kinds of their own (the action plans and their measures: `extra`, objects
+with `newest`, `hits`, `fallback` and `public_words`; actionplans/search.py), so the portal's
+search page ranks, pages and suggests over all of them without this app knowing them.
+
 On PostgreSQL: full-text search with the Norwegian configuration on stored, GIN-indexed
 documents (meetings/models/search.py, kept current on write by meetings/search_index.py), ranked
 (titles weigh most), with highlighted snippets (ts_headline) made for the shown page of hits
 only. A case has one stored document per level of what a reader may see, and each reader
 matches only the level the querysets' `with_access` gives them for that case, so exempt text
 or an unpublished decision is never matched for a reader who may not read it.
-Elsewhere (SQLite): every word must occur, newest first, with a snippet cut around the first
-match. Both search what the same visibility rules (meetings.permissions via the querysets) let
-the user read.
+Elsewhere (SQLite): every word must occur as a word, alone or with a common ending ("barn" finds
+"barna" and "barnet", never "Barneschizofreni"), newest first. Both search what the same
+visibility rules (meetings.permissions via the querysets) let the user read.
 
-Work per search is bounded: one query per kind (cases, minutes, attachments) for the ranked
-keys of the first pages and the total, then one per kind for the shown page's rows and headlines.
+Snippets are cut from the text as the pages show it (meetings/text.py, no markdown marks), with
+whole words highlighted: on PostgreSQL the words ts_headline matches (the query's words and
+their stems), on SQLite the words the fallback matched. When a search finds little, PostgreSQL
+offers "Mente du …?": the nearest words by trigram similarity (pg_trgm) from the vocabulary of
+what visitors read (meetings.SearchWord), each offered only while a text visitors read still
+matches it, so a suggestion never tells of exempt or unpublished text.
+
+Work per search is bounded: one query per kind (cases, minutes, attachments, and one per extra
+source) for the ranked keys of the first pages and the total, then one per kind for the shown
+page's rows and headlines, and one for the suggestion when a search finds little.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from contextlib import contextmanager
@@ -55,12 +68,18 @@ from .models import (
     MinutesSearchDocument,
     MinutesSection,
 )
+from .text import plain_text
 
 PER_PAGE = 20
 MAX_PAGES = 10  # hits past the first 200 are not shown: a narrower search finds them
 CANDIDATES = MAX_PAGES * PER_PAGE + 1  # per kind: the newest matches that are ranked and counted
 MAX_QUERY_LENGTH = 200
 SNIPPET_RADIUS = 90
+# A search that finds fewer hits than this is offered a spelling suggestion (PostgreSQL).
+SUGGEST_BELOW = 3
+MAX_WORDS = 8
+# Fields of a document are separate blocks of text, as the page shows them.
+BLOCK = "\n\n"
 # Markers ts_headline puts around matches; the snippet is escaped before they become <mark>.
 START, STOP = "\x02", "\x03"
 
@@ -74,6 +93,7 @@ class Hit:
     date: object
     rank: float = 0.0
     date_known: bool = True  # False: `date` only sorts the hit (the source gives no date)
+    context: str = ""  # where the hit belongs, when the title does not say (an action plan's partnership)
 
 
 @dataclass
@@ -85,6 +105,7 @@ class SearchPage:
     number: int = 1
     per_page: int = PER_PAGE
     paginator: SearchPage | None = field(default=None, repr=False)
+    suggestion: str = ""  # "Mente du …?": the query with its misspelt words mended (PostgreSQL)
 
     def __post_init__(self):
         self.paginator = self  # the pagination template asks page.paginator.num_pages
@@ -132,7 +153,7 @@ def _sections_text(name: str, model=None, owner="case", text=None):
         if uses_postgres():
             from django.contrib.postgres.aggregates import StringAgg
 
-            aggregate = StringAgg(shown, delimiter=" ")
+            aggregate = StringAgg(shown, delimiter=BLOCK)
         else:
             aggregate = _GroupConcat(shown)
         return Subquery(
@@ -271,7 +292,7 @@ def _case_documents(user):
     cases = _cases(user).select_related("body__partnership", "meeting__body__partnership")
     if not uses_postgres():
         return cases.prefetch_related("sections", "people__person")
-    space = Value(" ")
+    space = Value(BLOCK)
     full = Concat(
         F("title"),
         space,
@@ -317,13 +338,13 @@ def case_document(case) -> str:
     """The same document as the SQL expression above, for the SQLite fallback."""
     if not case.content_visible:
         if case.public_decision_visible and case.public_decision:
-            return f"{case.public_title} {case.public_decision}"
+            return f"{case.public_title}{BLOCK}{case.public_decision}"
         return case.public_title
     parts = [case.title, case.agenda_title, case.named_text, case.proposal]
     parts += [section.text for section in case.sections.all()]
     if case.decision_visible:
         parts += [case.discussion, case.decision]
-    return " ".join(part for part in parts if part)
+    return BLOCK.join(part for part in parts if part)
 
 
 def _minutes_documents(user):
@@ -332,7 +353,7 @@ def _minutes_documents(user):
         "minutes_sections",
         MinutesSection,
         "minutes",
-        lambda: Concat(F("heading"), Value(" "), F("text"), output_field=TextField()),
+        lambda: Concat(F("heading"), Value(BLOCK), F("text"), output_field=TextField()),
     )
     document = Coalesce(sections, Value(""), output_field=TextField())
     minutes = Minutes.objects.visible_to(user).select_related("meeting__body__partnership")
@@ -343,6 +364,13 @@ def _attachment_documents(user):
     return _with_document(Attachment.objects.readable_by(user), F("title")).select_related(
         "case__body__partnership", "case__meeting__body__partnership"
     )
+
+
+def _titles(kind, row) -> tuple[str, ...]:
+    """What the hit's title shows of the start of its document (the snippet need not repeat it)."""
+    if kind != "case":
+        return ()
+    return (row.title, row.agenda_title) if row.content_visible else (row.public_title,)
 
 
 def _hit_for(kind, obj, snippet, rank=0.0) -> Hit:
@@ -389,20 +417,22 @@ def _sources(user, partnership):
     }
 
 
-def search_page(user, query: str, *, partnership=None, page: int = 1) -> SearchPage:
-    """Page `page` (1-based, at most MAX_PAGES) of the hits for `query` the user may read."""
+def search_page(user, query: str, *, partnership=None, page: int = 1, extra=()) -> SearchPage:
+    """Page `page` (1-based, at most MAX_PAGES) of the hits for `query` the user may read.
+
+    `extra`: the sources of the apps above (see the module's docstring), ranked with these."""
     query = " ".join(query.split())[:MAX_QUERY_LENGTH]
     page = min(max(page, 1), MAX_PAGES)
     if not query:
         return SearchPage([], 0)
     if uses_postgres():
-        return _postgres_page(user, query, page, partnership)
-    return _fallback_page(_sources(user, partnership), query, page)
+        return _postgres_page(user, query, page, partnership, extra)
+    return _fallback_page(_sources(user, partnership), query, page, partnership, extra)
 
 
-def search(user, query: str, *, partnership=None) -> list[Hit]:
+def search(user, query: str, *, partnership=None, extra=()) -> list[Hit]:
     """The first page of hits."""
-    return search_page(user, query, partnership=partnership).hits
+    return search_page(user, query, partnership=partnership, extra=extra).hits
 
 
 def _attachment_title_vector():
@@ -434,10 +464,18 @@ def _matches(kind, user, terms):
     )
 
 
-def _postgres_page(user, query, page, partnership) -> SearchPage:
-    """The newest matches of each kind, ranked, and their totals; then this page's rows."""
+def marked_headline(document, terms):
+    """The whole `document` with every word `terms` match (the word or its stem) between the
+    markers: the snippet is cut from it after it is rendered as the page shows it (`snippet`)."""
     from django.contrib.postgres.search import SearchHeadline
 
+    return SearchHeadline(
+        document, terms, config="norwegian", start_sel=START, stop_sel=STOP, highlight_all=True
+    )
+
+
+def _postgres_page(user, query, page, partnership, extra) -> SearchPage:
+    """The newest matches of each kind, ranked, and their totals; then this page's rows."""
     terms = search_query(query)
     sources = _sources(user, partnership)
     ranked, total = [], 0
@@ -446,19 +484,26 @@ def _postgres_page(user, query, page, partnership) -> SearchPage:
             newest = _newest_readable(kind, user, terms, path, date, partnership)
             total += len(newest)
             ranked += [(rank, sort_date, kind, pk) for pk, rank, sort_date in newest]
+        for source in extra:
+            newest = source.newest(terms, partnership)
+            total += len(newest)
+            ranked += [(rank, sort_date, kind, pk) for kind, pk, rank, sort_date in newest]
+        suggestion = suggest(query, extra) if total < SUGGEST_BELOW else ""
     ranked.sort(key=lambda key: (-key[0], -_timestamp(key[1])))
     shown = ranked[(page - 1) * PER_PAGE : page * PER_PAGE]
-    headline = SearchHeadline(
-        "document", terms, config="norwegian", start_sel=START, stop_sel=STOP, max_words=30, min_words=12
-    )
+    headline = marked_headline("document", terms)
     hits = []
     for kind, (rows, _path, _date) in sources.items():
         ranks = {pk: rank for rank, _date, row_kind, pk in shown if row_kind == kind}
         if ranks:
             for row in rows.filter(pk__in=ranks).annotate(headline=headline):
-                hits.append(_hit_for(kind, row, _marked(row.headline), ranks[row.pk]))
+                hits.append(_hit_for(kind, row, snippet(row.headline, _titles(kind, row)), ranks[row.pk]))
+    for source in extra:
+        keys = {(kind, pk): rank for rank, _date, kind, pk in shown if kind in source.kinds}
+        if keys:
+            hits += source.hits(keys, terms)
     hits.sort(key=lambda hit: (-hit.rank, -_timestamp(hit.date)))
-    return SearchPage(hits, total, page)
+    return SearchPage(hits, total, page, suggestion=suggestion)
 
 
 def _newest(matches, path, date, partnership) -> list[tuple]:
@@ -549,34 +594,104 @@ def _newest_readable(kind, user, terms, path, date, partnership) -> list[tuple]:
     return newest[:CANDIDATES]
 
 
-def _fallback_page(sources, query, page) -> SearchPage:
+def _fallback_page(sources, query, page, partnership, extra) -> SearchPage:
     """Every word must occur, matched in Python: an SQLite installation is small enough to scan."""
-    words = [word.lower() for word in query.split()[:8]]
+    matcher = Matcher(query)
     hits = []
     for kind, (rows, _path, _date) in sources.items():
         for row in rows:
             text = case_document(row) if kind == "case" else (row.document or "")
-            if all(word in text.lower() for word in words):
-                hits.append(_hit_for(kind, row, _snippet(text, words)))
+            if matcher.matches(text):
+                hits.append(_hit_for(kind, row, matcher.snippet(text, _titles(kind, row))))
+    for source in extra:
+        hits += source.fallback(matcher, partnership)
     hits.sort(key=lambda hit: -_timestamp(hit.date))
     return SearchPage(hits[(page - 1) * PER_PAGE : page * PER_PAGE], len(hits), page)
 
 
+# The endings a word of the query may have in the text on SQLite, which has no stemmer: the
+# common inflections of Norwegian nouns, adjectives and verbs ("barn": barna, barnet, barnas).
+_ENDINGS = "(?:ene|enes|ane|ens|ers|ets|en|er|et|ar|te|na|a|e|s|t)?"
+_QUERY_WORD = re.compile(r"\w[\w'’.-]*\w|\w")
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a query (at most MAX_WORDS), without its quotes, dashes and operators."""
+    return _QUERY_WORD.findall(query)[:MAX_WORDS]
+
+
+class Matcher:
+    """The SQLite fallback's match: every word of the query, as a whole word (with an ending)."""
+
+    def __init__(self, query: str):
+        words = [word for word in query_words(query) if word.lower() not in ("or", "and")]
+        self.patterns = [_word_pattern([word]) for word in words]
+        self.any_word = _word_pattern(words) if words else None
+
+    def matches(self, text: str) -> bool:
+        return bool(self.patterns) and all(pattern.search(text) for pattern in self.patterns)
+
+    def marked(self, text: str) -> str:
+        if self.any_word is None:
+            return text
+        return self.any_word.sub(lambda m: f"{START}{m.group(0)}{STOP}", text)
+
+    def snippet(self, text: str, titles=()) -> SafeString:
+        return snippet(self.marked(text), titles)
+
+
+def _word_pattern(words: list[str]) -> re.Pattern:
+    alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives}){_ENDINGS}(?!\w)", re.IGNORECASE)
+
+
 def _timestamp(date) -> float:
+    if isinstance(date, dt.date) and not isinstance(date, dt.datetime):
+        date = dt.datetime.combine(date, dt.time(), tzinfo=dt.UTC)  # a plan's first day sorts it
     return date.timestamp() if date else 0
 
 
-def _snippet(text: str, words: list[str]) -> SafeString:
-    """A window of text around the first match, with every match marked."""
-    text = " ".join(text.split())
-    lower = text.lower()
-    positions = [lower.find(word.lower()) for word in words if lower.find(word.lower()) >= 0]
-    first = min(positions) if positions else 0
+def snippet(marked: str | None, titles=()) -> SafeString:
+    """A window of the text as the page shows it, around the first marked word, marks kept.
+
+    `marked`: the document (case text with its light markdown) with the matched words between
+    START and STOP. It is rendered as the pages render it (meetings/text.py) and read as plain
+    text, so no "**" or "|" shows; then escaped, and only the markers become <mark>. `titles`:
+    what the hit's title already shows, which the document starts with; the snippet starts after
+    them when the text after them has a match.
+    """
+    text = plain_text(marked or "")
+    for title in titles:
+        text = _after(text, plain_text(title))
+    first = text.find(START)
+    first = max(first, 0)
     start = max(first - SNIPPET_RADIUS, 0)
+    if start:
+        space = text.find(" ", start, first)
+        start = space + 1 if space >= 0 else start
     end = min(first + SNIPPET_RADIUS * 2, len(text))
-    window = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
-    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
-    return _marked(pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", window))
+    if end < len(text):
+        space = text.rfind(" ", first, end)
+        end = space if space > first else end
+    window = text[start:end]
+    if window.count(START) > window.count(STOP):
+        window += STOP  # a marked word cut at the end of the window
+    return _marked(("…" if start else "") + window.strip() + ("…" if end < len(text) else ""))
+
+
+def _after(text: str, head: str) -> str:
+    """`text` (with markers) from after `head` (without), if it starts with it and a match follows."""
+    if not head:
+        return text
+    seen = position = 0
+    while position < len(text) and seen < len(head):
+        if text[position] not in (START, STOP):
+            if text[position] != head[seen]:
+                return text
+            seen += 1
+        position += 1
+    rest = text[position:].lstrip(STOP).lstrip()
+    return rest if seen == len(head) and START in rest else text
 
 
 def _marked(text: str) -> SafeString:
@@ -584,4 +699,76 @@ def _marked(text: str) -> SafeString:
     return mark_safe(escape(text or "").replace(START, "<mark>").replace(STOP, "</mark>"))
 
 
-__all__ = ["Hit", "SearchPage", "filter_listed_cases", "search", "search_page", "uses_postgres"]
+# What a suggestion must still match to be offered: text visitors read now (the stored rows
+# flagged `public`), so a word whose text has since become exempt is not offered. `{word}` is
+# the candidate's column; the sources of `extra` add theirs (`public_words`).
+_PUBLIC_WORDS = (
+    "EXISTS (SELECT 1 FROM meetings_casesearchdocument d"
+    " WHERE d.public AND d.vector @@ plainto_tsquery('norwegian', {word}))",
+    "EXISTS (SELECT 1 FROM meetings_minutessearchdocument d"
+    " WHERE d.public AND d.vector @@ plainto_tsquery('norwegian', {word}))",
+)
+
+# How alike (pg_trgm's similarity, 0 to 1) a word must be to be suggested. "paliativ" and
+# "palliativ" are 0.73 alike, "kommunne" and "kommune" 0.7. The higher, the fewer words the GIN
+# index hands on to be compared: at 0.3 (pg_trgm's default) a word made of common syllables
+# ("helsefelesskap") had hundreds of thousands of words of a national vocabulary compared.
+SIMILARITY = 0.5
+MAX_SUGGESTED_WORDS = 4
+
+# For each word of the query the vocabulary does not hold: the nearest of the words it holds
+# (trigram similarity, through its GIN index: the five nearest, then the first of them that text
+# visitors read still matches). One query for the whole query; the threshold is set with it
+# (pg_trgm's `%` reads it; nothing else in the portal does).
+_SUGGEST = """
+SET pg_trgm.similarity_threshold = %s;
+SELECT q.word, (
+    SELECT near.word FROM (
+        SELECT v.word, similarity(v.word, q.word) AS score FROM meetings_searchword v
+        WHERE v.word %% q.word ORDER BY score DESC, v.word LIMIT 5
+    ) AS near
+    WHERE {public}
+    ORDER BY near.score DESC, near.word LIMIT 1
+)
+FROM unnest(%s::text[]) AS q (word)
+WHERE NOT EXISTS (SELECT 1 FROM meetings_searchword k WHERE k.word = q.word)
+"""
+
+
+def suggest(query: str, extra=()) -> str:
+    """The query with its misspelt words replaced by the nearest words visitors read, or "".
+
+    PostgreSQL only (pg_trgm). Words of 3 to 40 letters without digits are mended; the rest stay.
+    """
+    if not uses_postgres():
+        return ""
+    words = {
+        word.lower()
+        for word in query_words(query)
+        if 3 <= len(word) <= 40 and not any(c.isdigit() for c in word) and "_" not in word
+    }
+    if not words:
+        return ""
+    checks = [*_PUBLIC_WORDS, *(check for source in extra for check in source.public_words)]
+    public = " OR ".join(f"({check.format(word='near.word')})" for check in checks)
+    with connection.cursor() as cursor:
+        cursor.execute(_SUGGEST.format(public=public), [SIMILARITY, sorted(words)[:MAX_SUGGESTED_WORDS]])
+        better = {word: near for word, near in cursor.fetchall() if near}
+    if not better:
+        return ""
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in better) + r")(?!\w)", re.IGNORECASE)
+    return pattern.sub(lambda m: better[m.group(0).lower()], query)
+
+
+__all__ = [
+    "Hit",
+    "Matcher",
+    "SearchPage",
+    "filter_listed_cases",
+    "marked_headline",
+    "search",
+    "search_page",
+    "snippet",
+    "suggest",
+    "uses_postgres",
+]

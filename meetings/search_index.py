@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 from django.db import connection
 from django.db.models import signals
+from django.dispatch import Signal
 
 # One document per level of what a reader may see (meetings/models/search.py). The weights rank
 # a title above the proposal and decision, and those above the paper's sections.
@@ -86,6 +87,7 @@ def refresh_cases(case_ids: Iterable[int]) -> None:
     ids = _redraw("meetings_casesearchdocument", "case_id", insert, case_ids)
     if ids:
         _set_flags(_FLAGS, "AND c.id = ANY(%(ids)s)", ids)
+        _add_words(_CASE_WORDS, "AND d.case_id = ANY(%(ids)s)", ids)
 
 
 def refresh_meetings(meeting_ids: Iterable[int]) -> None:
@@ -94,6 +96,8 @@ def refresh_meetings(meeting_ids: Iterable[int]) -> None:
     if ids and enabled():
         _set_flags(_FLAGS, "AND c.meeting_id = ANY(%(ids)s)", ids)
         _set_flags(_MINUTES_FLAGS, "AND m.id = ANY(%(ids)s)", ids)
+        _add_words(_CASE_WORDS, "AND c.meeting_id = ANY(%(ids)s)", ids)
+        _add_words(_MINUTES_WORDS, "AND m.meeting_id = ANY(%(ids)s)", ids)
 
 
 def _set_flags(statement: str, where: str, ids=None) -> None:
@@ -126,6 +130,7 @@ def refresh_minutes(minutes_ids: Iterable[int]) -> None:
     )
     if ids:
         _set_flags(_MINUTES_FLAGS, "AND mi.id = ANY(%(ids)s)", ids)
+        _add_words(_MINUTES_WORDS, "AND d.minutes_id = ANY(%(ids)s)", ids)
 
 
 def _redraw(table: str, key: str, insert: str, ids: Iterable[int]) -> list[int]:
@@ -151,6 +156,9 @@ def rebuild_all(case_rows: str = _CASE_ROWS) -> tuple[int, int]:
         cursor.execute(_MINUTES_ROWS.format(where=""))
         minutes = cursor.rowcount
     refresh_all_flags()
+    # The migrations before 0019 (which makes the vocabulary) draw the documents through here too.
+    if "meetings_searchword" in connection.introspection.table_names():
+        rebuild_words()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE meetings_casesearchdocument")
         cursor.execute("ANALYZE meetings_minutessearchdocument")
@@ -162,6 +170,90 @@ def refresh_all_flags() -> None:
     if enabled():
         _set_flags(_FLAGS, "")
         _set_flags(_MINUTES_FLAGS, "")
+
+
+# The vocabulary of suggestions (meetings/models/search.py, SearchWord): the words of what a visitor
+# reads, as PostgreSQL's `simple` configuration splits and lowercases them; words of 3 to 40
+# letters without digits (numbers, dates and case numbers are not misspelt words).
+WORD_FILTER = "length(word) BETWEEN 3 AND 40 AND word !~ '[0-9]'"
+
+_INSERT_WORDS = """
+INSERT INTO meetings_searchword (word)
+SELECT DISTINCT word FROM ({words}) AS words (word)
+WHERE {filter}
+ON CONFLICT DO NOTHING
+"""
+
+# The text of each case row a visitor reads (flagged `public`), at its level: the paper (title,
+# agenda title, names, proposal, sections) with the decision at `full`; the public title, with the
+# public decision at `public_decision`.
+_CASE_WORDS = """
+SELECT unnest(tsvector_to_array(to_tsvector('simple', CASE
+    WHEN d.level IN ('public', 'public_decision') THEN c.public_title
+        || CASE WHEN d.level = 'public_decision' THEN ' ' || c.public_decision ELSE '' END
+    ELSE c.title || ' ' || c.agenda_title || ' ' || c.proposal || ' ' || coalesce(
+        (SELECT string_agg(coalesce(nullif(n.wording, ''), pe.name, ''), ' ')
+         FROM meetings_caseperson n LEFT JOIN governance_person pe ON pe.id = n.person_id
+         WHERE n.case_id = c.id), '')
+        || ' ' || coalesce((SELECT string_agg(s.text, ' ') FROM meetings_casesection s
+                            WHERE s.case_id = c.id), '')
+        || CASE WHEN d.level = 'full' THEN ' ' || c.discussion || ' ' || c.decision ELSE '' END
+    END)))
+FROM meetings_casesearchdocument d JOIN meetings_case c ON c.id = d.case_id
+WHERE d.public {where}
+"""
+
+# The minutes' free sections, once a visitor reads the minutes.
+_MINUTES_WORDS = """
+SELECT unnest(tsvector_to_array(to_tsvector('simple', s.heading || ' ' || s.text)))
+FROM meetings_minutessection s
+JOIN meetings_minutessearchdocument d ON d.minutes_id = s.minutes_id
+JOIN meetings_minutes m ON m.id = s.minutes_id
+WHERE d.public {where}
+"""
+
+# Sent after the vocabulary is drawn afresh (rebuild_words): the apps above add the words of their
+# own public text (the action plans), which this app does not know.
+words_rebuilt = Signal()
+
+
+def _add_words(words: str, where: str, ids) -> None:
+    with connection.cursor() as cursor:
+        statement = _INSERT_WORDS.format(words=words.format(where=where), filter=WORD_FILTER)
+        cursor.execute(statement, {"ids": ids})
+
+
+def add_public_words(texts: Iterable[str]) -> None:
+    """Add the words of these texts, which every visitor reads (an action plan's own text)."""
+    texts = [text for text in texts if text]
+    if texts:
+        add_public_words_of("SELECT unnest(%(texts)s::text[])", {"texts": texts})
+
+
+def add_public_words_of(texts: str, params=None) -> None:
+    """Add the words of the texts this SQL selects (one text column), which every visitor reads."""
+    if enabled():
+        words = f"SELECT unnest(tsvector_to_array(to_tsvector('simple', t))) FROM ({texts}) AS texts (t)"
+        with connection.cursor() as cursor:
+            cursor.execute(_INSERT_WORDS.format(words=words, filter=WORD_FILTER), params)
+
+
+def add_words_of_public_rows() -> None:
+    """The words of every case and minutes row flagged `public`."""
+    _add_words(_CASE_WORDS, "", None)
+    _add_words(_MINUTES_WORDS, "", None)
+
+
+def rebuild_words() -> None:
+    """The vocabulary afresh from what visitors read now: words no public text has any more go."""
+    if not enabled():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM meetings_searchword")
+    add_words_of_public_rows()
+    words_rebuilt.send(sender=rebuild_words)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE meetings_searchword")
 
 
 def _deleted_with(origin, model) -> bool:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
+from html import unescape
 
 from django.core.exceptions import ValidationError
 from django.utils.html import escape
@@ -239,3 +240,19 @@ def _render(text: str) -> SafeString:
 
 
 _render_kept = functools.lru_cache(maxsize=RENDERED_KEPT)(_render)
+
+
+# Tags that run inside a line (their words join the text around them) and those that end a block.
+_INLINE_TAG = re.compile(r"</?(?:strong|em)>")
+_BLOCK_TAG = re.compile(r"<[^>]*>")
+
+
+def plain_text(text: str | None) -> str:
+    """Case text as the page shows it, without markup: the rendering's words, one space between.
+
+    Search cuts its snippets from this, so "**vedlagt notat**" shows as "vedlagt notat", a list's
+    "- " and a table's "|" not at all. Characters the renderer leaves alone (search's match
+    markers among them) are kept.
+    """
+    html = _BLOCK_TAG.sub(" ", _INLINE_TAG.sub("", render_casetext(text)))
+    return " ".join(unescape(html).split())

@@ -7,7 +7,6 @@ app_name = "meetings"
 
 urlpatterns = [
     path("kalender/", public.calendar, name="calendar"),
-    path("sok/", public.search, name="search"),
     path("vedlegg/<int:pk>/", public.attachment_download, name="attachment"),
     path("<slug:partnership>/kalender/", public.calendar, name="partnership_calendar"),
     path("<slug:partnership>/kalender.ics", feeds.partnership_calendar, name="partnership_ics"),

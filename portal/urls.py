@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from .views import people, public
+from .views import people, public, search
 
 app_name = "portal"
 
 urlpatterns = [
     path("", public.home, name="home"),
     path("tilgjengelighet/", public.accessibility_statement, name="accessibility"),
+    path("sok/", search.search, name="search"),
     path("personer/<int:pk>/", people.person_detail, name="person"),
     path("<slug:partnership>/saker/", public.case_list, name="case_list"),
     path("<slug:partnership>/", public.partnership_detail, name="partnership"),

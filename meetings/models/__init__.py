@@ -19,7 +19,7 @@ from .case import (
 from .delivery import MailDelivery, MailRecipient
 from .meeting import Attendance, Meeting
 from .record import Amendment, FollowUp, Minutes, MinutesSection
-from .search import CaseSearchDocument, MinutesSearchDocument
+from .search import CaseSearchDocument, MinutesSearchDocument, SearchWord
 
 __all__ = [
     "Amendment",
@@ -40,5 +40,6 @@ __all__ = [
     "ProgrammeItem",
     "Recusal",
     "Reservation",
+    "SearchWord",
     "attachment_upload_to",
 ]

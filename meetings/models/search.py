@@ -106,3 +106,25 @@ class MinutesSearchDocument(models.Model):
 
     def __str__(self):
         return str(self.minutes_id)
+
+
+class SearchWord(models.Model):
+    """A word a visitor may read somewhere in the portal: the vocabulary of "Mente du …?".
+
+    Drawn from the text of the stored rows flagged `public` (and, through the apps above, of the
+    action plans) in the writer's transaction, lowercased as PostgreSQL's `simple` configuration
+    splits it. Nothing else ever enters it, so a word found only in exempt, unpublished or draft
+    text is never here. Words are added, not removed, when text changes: a suggestion is offered
+    only while a public text still matches it (meetings/search.py), and `rebuild_search` draws the
+    vocabulary afresh. Its trigram GIN index (migration 0019, pg_trgm) finds the words nearest a
+    misspelling. PostgreSQL only; on SQLite the table stays empty and search suggests nothing.
+    """
+
+    word = models.CharField(_("word"), max_length=40, primary_key=True)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+
+    def __str__(self):
+        return self.word

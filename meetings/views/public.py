@@ -82,28 +82,3 @@ def attachment_download(request, pk):
     response["Cache-Control"] = "private, no-store" if exempt else "private"
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-@require_safe
-def search(request):
-    """Search, a page of hits at a time (`side`; a bad or too high number shows the first or last)."""
-    from ..search import search_page, uses_postgres
-
-    query = request.GET.get("q", "").strip()
-    partnership = None
-    if slug := request.GET.get("helsefellesskap"):
-        partnership = Partnership.objects.filter(slug=slug).first()
-    page = search_page(request.user, query, partnership=partnership, page=_page_number(request.GET))
-    if not page.hits and page.number > page.num_pages:
-        page = search_page(request.user, query, partnership=partnership, page=page.num_pages)
-    context = {"query": query, "page": page, "hits": page.hits, "ranked": uses_postgres()}
-    context["partnerships"] = Partnership.objects.order_by("name")
-    context["chosen_partnership"] = partnership
-    params = request.GET.copy()
-    params.pop("side", None)
-    return render(request, "meetings/search.html", context | {"page_query": params.urlencode()})
-
-
-def _page_number(params) -> int:
-    value = params.get("side", "1")
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 4 else 1

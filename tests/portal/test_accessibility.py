@@ -38,6 +38,8 @@ PAGE_TYPES = {
     "action plans": "/troms-ofoten/handlingsplaner/",
     "action plan": "/troms-ofoten/handlingsplaner/handlingsplan-2023/",
     "search": "/sok/?q=samhandling",
+    "search help": "/sok/",
+    "search suggestion": "/sok/?q=paliativ",
     "accessibility": "/tilgjengelighet/",
     "login": "/konto/login/",
     "not found": "/troms-ofoten/finnes-ikke/",

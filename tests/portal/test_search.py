@@ -99,5 +99,7 @@ def test_ranking_on_postgres(demo_data):
 def test_search_query_count_is_bounded(demo_data, persona, django_assert_max_num_queries):
     client = demo_client(persona)
     client.get("/")
-    with django_assert_max_num_queries(12):
+    # Issue #12's bound: ranked keys per kind (cases, minutes, attachments, action plans), the shown
+    # page's rows per kind, the partnerships (tests/portal/test_search_forgives.py: constant).
+    with django_assert_max_num_queries(15):
         assert client.get("/sok/?q=samhandling").status_code == 200

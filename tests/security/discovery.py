@@ -23,7 +23,7 @@ SKIP_ACTIONS = ("/konto/", "/admin/")
 
 
 # Parameters a page reads that the demo data shows no link for (pagination needs more cases).
-PARAMS_NOT_LINKED = {"portal:case_list": {"side"}, "meetings:search": {"side"}}
+PARAMS_NOT_LINKED = {"portal:case_list": {"side"}, "portal:search": {"side"}}
 
 
 @dataclass

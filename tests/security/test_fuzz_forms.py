@@ -211,7 +211,7 @@ def test_the_fuzzer_catches_a_view_that_fails_or_writes(module_demo_data, monkey
     from governance.models import PatientGroup
     from meetings import search
 
-    def broken_search(user, query, partnership=None, page=1):
+    def broken_search(user, query, partnership=None, page=1, extra=()):
         if fault == "error" and ("\ufffd" in query or len(query) > 1000):
             raise ValueError("invalid UTF-8 or too long")
         if fault == "silent_write":
@@ -221,6 +221,6 @@ def test_the_fuzzer_catches_a_view_that_fails_or_writes(module_demo_data, monkey
     monkeypatch.setattr(search, "search_page", broken_search)
     failures: list[str] = []
     baseline = (_row_counts(), _unrelated_rows())
-    _fuzz(demo_client("visitor"), Target("GET", "/sok/", "meetings:search", ("q",)), failures, baseline)
+    _fuzz(demo_client("visitor"), Target("GET", "/sok/", "portal:search", ("q",)), failures, baseline)
     expected = "ValueError" if fault == "error" else "saved rows changed though not accepted"
     assert any(expected in failure for failure in failures), failures

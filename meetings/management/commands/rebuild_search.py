@@ -1,4 +1,5 @@
-"""`python manage.py rebuild_search`: redraw every stored search document from the text it is made of.
+"""`python manage.py rebuild_search`: redraw every stored search document from the text it is made of,
+and the vocabulary of suggestions ("Mente du …?") from what visitors read.
 
 Saves through the models keep the documents current by themselves (meetings/search_index.py); run
 this after writes that bypass them: bulk inserts (the national-scale generator in bench/ calls it),
@@ -16,7 +17,8 @@ from meetings import search_index
 
 class Command(BaseCommand):
     help = (
-        "Bygger søkeindeksen (lagrede søkedokumenter for saker og referater) på nytt fra teksten. "
+        "Bygger søkeindeksen (lagrede søkedokumenter for saker og referater, og ordlisten for "
+        "«Mente du …?») på nytt fra teksten. "
         "Kjøres etter masseinnlegging av data; vanlige endringer holder den oppdatert selv."
     )
 
