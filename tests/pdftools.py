@@ -186,6 +186,13 @@ def accessibility_faults(data: bytes) -> list[str]:
             faults.append("no outlines (bookmarks)")
         if "/PageLabels" not in root:
             faults.append("no PageLabels")
+        for page in document.pages:
+            for annotation in page.get("/Annots", []):
+                description = str(annotation.get("/Contents", "")).strip()
+                if annotation.get("/Subtype") == "/Link" and not description:
+                    faults.append("undescribed link (no /Contents)")
+                if "/Dest" in annotation and description.startswith(("case-", "area-")):
+                    faults.append(f"link described by its target's id: {description}")
         if "/StructTreeRoot" not in root:
             return [*faults, "no structure tree"]
         elements = structure_elements(document)

@@ -83,6 +83,10 @@ def structure_of(document, role: str):
     return [obj for obj in document.objects if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == role]
 
 
+def links(document):
+    return [annotation for page in document.pages for annotation in page.get("/Annots", [])]
+
+
 def set_xmp(document, old: bytes, new: bytes):
     xmp = document.Root.Metadata.read_bytes()
     assert old in xmp
@@ -100,6 +104,7 @@ def set_xmp(document, old: bytes, new: bytes):
         (lambda d: [th.A.__delitem__("/Scope") for th in structure_of(d, "/TH")[:1]], "TH without Scope"),
         (lambda d: [f.__delitem__("/Alt") for f in structure_of(d, "/Figure")], "Figure without Alt"),
         (lambda d: d.Root.__delitem__("/Outlines"), "no outlines"),
+        (lambda d: [link.__delitem__("/Contents") for link in links(d)], "undescribed link"),
         (lambda d: d.Root.__delitem__("/PageLabels"), "no PageLabels"),
         (lambda d: d.Root.__delitem__("/Lang"), "no /Lang"),
         (lambda d: d.Root.ViewerPreferences.__setitem__("/DisplayDocTitle", False), "DisplayDocTitle"),
