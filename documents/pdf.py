@@ -220,6 +220,7 @@ def _finish_accessible(document, pdf) -> None:
             group = structure(structure(element["P"])["P"])  # TH → TR → THead, TBody or Table
             element["A"]["Scope"] = "/Column" if group.get("S") == "/THead" else "/Row"
     pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([0, pydyf.Dictionary({"S": "/D"})])})
+    _margins_as_artifacts(pdf, structure)
     # A link's description (ISO 14289-1 7.18.5, /Contents): WeasyPrint writes the target's id
     # ("case-12"); a reader hears where the link goes instead.
     page_of = {name: number for number, page in enumerate(document.pages, 1) for name in page.anchors}
@@ -228,6 +229,37 @@ def _finish_accessible(document, pdf) -> None:
             page = page_of.get(annotation["Dest"].string)
             if page is not None:
                 annotation["Contents"] = pydyf.String(_("Go to page %(page)s") % {"page": page})
+
+
+def _margins_as_artifacts(pdf, structure) -> None:
+    """The running header and footer ("Side 2 av 7") as pagination artifacts.
+
+    WeasyPrint tags the text of the page margins as spans of structure elements that it leaves
+    out of the structure tree (PDF 1.7 has no artifact element); content tagged by an element no
+    reader can reach is neither real content nor an artifact (ISO 14289-1 7.1, Matterhorn 01-005).
+    Its marked content becomes /Artifact <</Type /Pagination>>, and the parent tree forgets it.
+    """
+    tree = structure(pdf.catalog["StructTreeRoot"])
+    reachable, stack = set(), list(tree["K"])
+    while stack:
+        kid = stack.pop()
+        if isinstance(kid, bytes) and int(kid.split()[0]) not in reachable:
+            reachable.add(int(kid.split()[0]))
+            element = structure(kid)
+            if isinstance(element, dict) and isinstance(element.get("K"), list):
+                stack.extend(element["K"])
+    nums = structure(tree["ParentTree"])["Nums"]
+    for page_number, page in enumerate(pdf.page_references):
+        mapped = nums[2 * page_number + 1]  # the page's MCID → element array (StructParents = its number)
+        orphans = {mcid for mcid, ref in enumerate(mapped) if int(ref.split()[0]) not in reachable}
+        if not orphans:
+            continue
+        content = structure(structure(page)["Contents"]).stream
+        for index, operand in enumerate(content):
+            if isinstance(operand, dict) and operand.get("MCID") in orphans and content[index + 1] == b"BDC":
+                mapped[operand["MCID"]] = "null"
+                content[index - 1] = "/Artifact"
+                content[index] = pydyf.Dictionary({"Type": "/Pagination"})
 
 
 # ---------------------------------------------------------------------------

@@ -124,8 +124,9 @@ class StructureElement:
     text_kids: int
 
 
-def structure_elements(document) -> list[StructureElement]:
-    """The structure tree of an open pikepdf document, depth first in reading order."""
+def structure_elements(document, seen: set | None = None) -> list[StructureElement]:
+    """The structure tree of an open pikepdf document, depth first in reading order; `seen`
+    collects the elements' object ids."""
     import pikepdf
 
     elements = []
@@ -154,8 +155,30 @@ def structure_elements(document) -> list[StructureElement]:
         if kids is not None:
             walk(kids, seen)
 
-    walk(document.Root.StructTreeRoot.get("/K"), set())
+    walk(document.Root.StructTreeRoot.get("/K"), set() if seen is None else seen)
     return elements
+
+
+def untagged_content(document, reachable: set) -> list[str]:
+    """Marked content whose element (the parent tree's entry for its MCID) is not in the
+    structure tree: neither real content nor an artifact (Matterhorn 01-005)."""
+    import pikepdf
+
+    nums = document.Root.StructTreeRoot.ParentTree.Nums
+    parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    faults = []
+    for number, page in enumerate(document.pages, 1):
+        mapped = parents.get(int(page.obj.get("/StructParents", -1)))
+        for operands, operator in pikepdf.parse_content_stream(page):
+            if str(operator) != "BDC" or not isinstance(operands[1], pikepdf.Dictionary):
+                continue
+            if "/MCID" not in operands[1]:
+                continue
+            mcid = int(operands[1].MCID)
+            element = mapped[mcid] if mapped is not None and mcid < len(mapped) else None
+            if not isinstance(element, pikepdf.Dictionary) or element.objgen not in reachable:
+                faults.append(f"page {number}: {operands[0]} MCID {mcid} outside the structure tree")
+    return faults
 
 
 def accessibility_faults(data: bytes) -> list[str]:
@@ -195,7 +218,9 @@ def accessibility_faults(data: bytes) -> list[str]:
                     faults.append(f"link described by its target's id: {description}")
         if "/StructTreeRoot" not in root:
             return [*faults, "no structure tree"]
-        elements = structure_elements(document)
+        reachable = set()
+        elements = structure_elements(document, reachable)
+        faults.extend(untagged_content(document, reachable))
     levels = [int(e.role[2]) for e in elements if re.fullmatch(r"/H[1-6]", e.role)]
     if not levels or levels[0] != 1:
         faults.append(f"headings do not start at H1: {levels[:5]}")

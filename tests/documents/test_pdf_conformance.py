@@ -83,6 +83,12 @@ def structure_of(document, role: str):
     return [obj for obj in document.objects if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == role]
 
 
+def document_kids(document):
+    """The kids of the structure tree's Document element."""
+    top = document.Root.StructTreeRoot.K
+    return (top[0] if isinstance(top, pikepdf.Array) else top).K
+
+
 def links(document):
     return [annotation for page in document.pages for annotation in page.get("/Annots", [])]
 
@@ -106,6 +112,7 @@ def set_xmp(document, old: bytes, new: bytes):
         (lambda d: d.Root.__delitem__("/Outlines"), "no outlines"),
         (lambda d: [link.__delitem__("/Contents") for link in links(d)], "undescribed link"),
         (lambda d: d.Root.__delitem__("/PageLabels"), "no PageLabels"),
+        (lambda d: document_kids(d).__delitem__(0), "outside the structure tree"),
         (lambda d: d.Root.__delitem__("/Lang"), "no /Lang"),
         (lambda d: d.Root.ViewerPreferences.__setitem__("/DisplayDocTitle", False), "DisplayDocTitle"),
     ],
