@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import font_source_sans_pro
+import pydyf
 import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -48,7 +49,9 @@ from . import stamps, storage
 
 # PDF/A-2a: the archival level Arkivverket accepts for Noark 5, with the tagged structure
 # ("a", accessible) that universal design asks for. PDF/A-3 would also allow embedding
-# arbitrary files, which archives do not want; PDF/UA-1 alone is not an archival format.
+# arbitrary files, which archives do not want; PDF/UA-1 alone is not an archival format, so the
+# documents are PDF/A-2a *and* PDF/UA-1 (ISO 14289-1): WeasyPrint writes the PDF/A-2a file and
+# `_finish_accessible` adds what PDF/UA-1 asks beyond it (below).
 PDF_VARIANT = "pdf/a-2a"
 FONT_DIR = Path(font_source_sans_pro.font_directory)
 
@@ -168,10 +171,95 @@ def fingerprint(kind: str, pk: int, audience: str, access: tuple, scopes: tuple[
 
 
 def render_pdf(html: str) -> bytes:
-    """The PDF for a document's HTML: PDF/A-2a, tagged, fonts embedded and subset."""
+    """The PDF for a document's HTML: PDF/A-2a and PDF/UA-1, tagged, fonts embedded and subset."""
     return HTML(string=html, base_url="hfstatic:", url_fetcher=OwnFilesOnly()).write_pdf(
-        pdf_variant=PDF_VARIANT, uncompressed_pdf=False
+        pdf_variant=PDF_VARIANT, uncompressed_pdf=False, finisher=_finish_accessible
     )
+
+
+# The PDF/UA identification, and its description as PDF/A requires for a namespace outside the
+# XMP standard (ISO 19005-2, 6.6.2.3.1: an extension schema in pdfaExtension:schemas).
+PDFUA_XMP = b"""<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">\
+<pdfuaid:part>1</pdfuaid:part></rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" \
+xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">\
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">\
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">\
+<pdfaProperty:name>part</pdfaProperty:name><pdfaProperty:valueType>Integer</pdfaProperty:valueType>\
+<pdfaProperty:category>internal</pdfaProperty:category>\
+<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>\
+</rdf:li></rdf:Seq></pdfaSchema:property></rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>
+"""
+
+
+def _finish_accessible(document, pdf) -> None:
+    """What PDF/UA-1 asks beyond WeasyPrint's PDF/A-2a file, added before it is written.
+
+    - the XMP says PDF/UA-1 (`pdfuaid:part` 1) beside PDF/A-2a, with the extension schema;
+    - every table header cell has a /Scope: /Column in the header rows, /Row in the body (the
+      templates use scope="col" in <thead> and scope="row" in <tbody>; WeasyPrint writes the
+      Headers of the data cells but no Scope);
+    - page labels 1, 2, 3 … as the footer numbers the pages ("Side 2 av 7"), so a reader's
+      "go to page" and the footer agree;
+    - each link within the document says where it goes ("Gå til side 4").
+    WeasyPrint already writes the title (DisplayDocTitle), /Lang, the outlines from the
+    bookmark-level of headings, MarkInfo and the image's /Alt.
+    """
+    objects = pdf.objects
+
+    def structure(reference: bytes):  # b"12 0 R" → object 12
+        return objects[int(reference.split()[0])]
+
+    metadata = structure(pdf.catalog["Metadata"])
+    metadata.stream = [part.replace(b"</rdf:RDF>", PDFUA_XMP + b"</rdf:RDF>", 1) for part in metadata.stream]
+    for element in objects:
+        if isinstance(element, dict) and element.get("S") == "/TH":
+            group = structure(structure(element["P"])["P"])  # TH → TR → THead, TBody or Table
+            element["A"]["Scope"] = "/Column" if group.get("S") == "/THead" else "/Row"
+    pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([0, pydyf.Dictionary({"S": "/D"})])})
+    _margins_as_artifacts(pdf, structure)
+    # A link's description (ISO 14289-1 7.18.5, /Contents): WeasyPrint writes the target's id
+    # ("case-12"); a reader hears where the link goes instead.
+    page_of = {name: number for number, page in enumerate(document.pages, 1) for name in page.anchors}
+    for annotation in objects:
+        if isinstance(annotation, dict) and annotation.get("Subtype") == "/Link" and "Dest" in annotation:
+            page = page_of.get(annotation["Dest"].string)
+            if page is not None:
+                annotation["Contents"] = pydyf.String(_("Go to page %(page)s") % {"page": page})
+
+
+def _margins_as_artifacts(pdf, structure) -> None:
+    """The running header and footer ("Side 2 av 7") as pagination artifacts.
+
+    WeasyPrint tags the text of the page margins as spans of structure elements that it leaves
+    out of the structure tree (PDF 1.7 has no artifact element); content tagged by an element no
+    reader can reach is neither real content nor an artifact (ISO 14289-1 7.1, Matterhorn 01-005).
+    Its marked content becomes /Artifact <</Type /Pagination>>, and the parent tree forgets it.
+    """
+    tree = structure(pdf.catalog["StructTreeRoot"])
+    reachable, stack = set(), list(tree["K"])
+    while stack:
+        kid = stack.pop()
+        if isinstance(kid, bytes) and int(kid.split()[0]) not in reachable:
+            reachable.add(int(kid.split()[0]))
+            element = structure(kid)
+            if isinstance(element, dict) and isinstance(element.get("K"), list):
+                stack.extend(element["K"])
+    nums = structure(tree["ParentTree"])["Nums"]
+    for page_number, page in enumerate(pdf.page_references):
+        mapped = nums[2 * page_number + 1]  # the page's MCID → element array (StructParents = its number)
+        orphans = {mcid for mcid, ref in enumerate(mapped) if int(ref.split()[0]) not in reachable}
+        if not orphans:
+            continue
+        content = structure(structure(page)["Contents"]).stream
+        for index, operand in enumerate(content):
+            if isinstance(operand, dict) and operand.get("MCID") in orphans and content[index + 1] == b"BDC":
+                mapped[operand["MCID"]] = "null"
+                content[index - 1] = "/Artifact"
+                content[index] = pydyf.Dictionary({"Type": "/Pagination"})
 
 
 # ---------------------------------------------------------------------------
