@@ -29,6 +29,7 @@ def track_meetings() -> None:
         ProgrammeItem,
         Recusal,
         Reservation,
+        SearchWord,
     )
 
     track_in_partnership(
@@ -67,3 +68,5 @@ def track_meetings() -> None:
     # Derived from the case's and the minutes' own rows, which are tracked: search reads them only.
     never_shown(CaseSearchDocument, "the stored search document of a case: derived from tracked rows")
     never_shown(MinutesSearchDocument, "the stored search document of minutes: derived from tracked rows")
+    # Written with the search rows above; a suggestion is offered only while public text matches it.
+    never_shown(SearchWord, "the vocabulary of search suggestions: derived from tracked rows")
