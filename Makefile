@@ -36,8 +36,10 @@ system-check: $(VENV)/.installed
 # What only the tests need. As root make installs it from Debian's packages; otherwise it says what
 # to install. The PDF tests read documents back with poppler-utils; the accessibility tests drive
 # Chromium and run the Nu HTML Checker on Java 17 (skipped, with that reason, if absent; CI refuses skips).
-# The single sign-on test starts npm's oidc-provider on Node.js (20), installed from tests/sso/provider's
-# package-lock.json; CI needs node and npm.
+# The checker is npm's current vnu-jar, installed from tests/tools/package-lock.json (its postinstall,
+# which would download a Java of its own, is not run: the machine's Java runs it). The single sign-on
+# test starts npm's oidc-provider on Node.js (20), installed from tests/sso/provider's package-lock.json;
+# CI needs node and npm.
 APT_INSTALL = apt-get install -y -qq $(1) >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq $(1) >/dev/null; }
 test-tools: setup
 	@command -v pdftotext >/dev/null && command -v pdfinfo >/dev/null && command -v pdffonts >/dev/null || { \
@@ -49,8 +51,9 @@ test-tools: setup
 	@command -v java >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then $(call APT_INSTALL,openjdk-17-jre-headless); \
 	  else echo "NOTE: the HTML checker tests need Java 17: sudo apt-get install -y openjdk-17-jre-headless"; fi; }
-	@if command -v node >/dev/null && command -v npm >/dev/null; then npm ci --prefix tests/sso/provider --no-audit --no-fund --silent; \
-	  else echo "NOTE: the single sign-on test runs an OpenID Connect provider on Node.js 20: sudo apt-get install -y nodejs npm"; fi
+	@if command -v node >/dev/null && command -v npm >/dev/null; then npm ci --prefix tests/sso/provider --no-audit --no-fund --silent && \
+	  npm ci --prefix tests/tools --ignore-scripts --no-audit --no-fund --silent; \
+	  else echo "NOTE: the single sign-on test runs an OpenID Connect provider and the HTML tests npm's vnu-jar, on Node.js 20: sudo apt-get install -y nodejs npm"; fi
 
 migrate: setup
 	$(PY) manage.py migrate --noinput
