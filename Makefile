@@ -38,7 +38,9 @@ system-check: $(VENV)/.installed
 # Chromium and run the Nu HTML Checker on Java 17 (skipped, with that reason, if absent; CI refuses skips).
 # The single sign-on test starts npm's oidc-provider on Node.js (20), installed from tests/sso/provider's
 # package-lock.json; the calendar client test reads the .ics feeds with npm's ical.js, installed from
-# tests/portal/calendar_client's; CI needs node and npm.
+# tests/portal/calendar_client's; the HTML checker is npm's current vnu-jar, installed from
+# tests/tools/package-lock.json (its postinstall, which would download a Java of its own, is not run:
+# the machine's Java runs it). CI needs node and npm.
 APT_INSTALL = apt-get install -y -qq $(1) >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq $(1) >/dev/null; }
 test-tools: setup
 	@command -v pdftotext >/dev/null && command -v pdfinfo >/dev/null && command -v pdffonts >/dev/null || { \
@@ -52,8 +54,9 @@ test-tools: setup
 	  else echo "NOTE: the HTML checker tests need Java 17: sudo apt-get install -y openjdk-17-jre-headless"; fi; }
 	@if command -v node >/dev/null && command -v npm >/dev/null; then \
 	  npm ci --prefix tests/sso/provider --no-audit --no-fund --silent && \
-	  npm ci --prefix tests/portal/calendar_client --no-audit --no-fund --silent; \
-	  else echo "NOTE: the single sign-on and calendar client tests run on Node.js 20: sudo apt-get install -y nodejs npm"; fi
+	  npm ci --prefix tests/portal/calendar_client --no-audit --no-fund --silent && \
+	  npm ci --prefix tests/tools --ignore-scripts --no-audit --no-fund --silent; \
+	  else echo "NOTE: the single sign-on, calendar client and HTML checker tests run on Node.js 20: sudo apt-get install -y nodejs npm"; fi
 
 migrate: setup
 	$(PY) manage.py migrate --noinput

@@ -9,13 +9,9 @@ fails on any such message. The demo data, so the pages are full ones.
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from actionplans.models import ActionPlan, Measure
-from governance.models import Body
-from meetings.models import Case, Meeting
+from meetings.models import Meeting
 from tests.conftest import browser_login, demo_login
-from tests.portal.test_accessibility import PAGE_TYPES, page_types
-
-TO = "/forvaltning/troms-ofoten"
+from tests.portal.page_urls import member_urls, page_types, workspace_urls
 
 
 def watch_csp(page, violations: list[str]) -> list[str]:
@@ -37,32 +33,6 @@ def visit(page, base, urls, violations) -> None:
         expect(page.locator("h1").first).to_be_visible()
     # The console messages of the last page arrive, in order, before this round trip returns.
     page.evaluate("() => document.title")
-
-
-def member_urls():
-    body = Body.objects.get(partnership__slug="troms-ofoten", slug="fsu-bu")
-    return ["/min-side/", f"/min-side/foresla-sak/{body.pk}/", PAGE_TYPES["meeting"]]
-
-
-def workspace_urls():
-    meeting = Meeting.objects.filter(body__partnership__slug="troms-ofoten").order_by("start").last()
-    case = Case.objects.filter(body__partnership__slug="troms-ofoten").first()
-    plan = ActionPlan.objects.filter(partnership__slug="troms-ofoten").first()
-    measure = Measure.objects.filter(focus_area__action_plan=plan).first()
-    return [
-        f"{TO}/",
-        f"{TO}/moter/nytt/",
-        f"{TO}/moter/{meeting.pk}/",
-        f"{TO}/moter/{meeting.pk}/oppmote/",
-        f"{TO}/moter/{meeting.pk}/referat/",
-        f"{TO}/moter/{meeting.pk}/motemodus/",
-        f"{TO}/saker/{case.pk}/",
-        f"{TO}/historikk/sak/{case.pk}/",
-        f"{TO}/handlingsplaner/",
-        f"{TO}/handlingsplaner/{plan.pk}/",
-        f"{TO}/tiltak/{measure.pk}/",
-        f"{TO}/sikkerhetslogg/",
-    ]
 
 
 def admin_urls():
