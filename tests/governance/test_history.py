@@ -17,7 +17,8 @@ DOMAIN_APPS = ("governance", "meetings", "actionplans")
 OPERATIONAL_MODELS = {"MailDelivery", "MailRecipient", "SecurityEvent"}
 # Derived rows, redrawn from rows that have history: the stored search documents
 # (meetings/search_index.py). Nobody edits them; their history would only repeat the case's.
-DERIVED_MODELS = {"CaseSearchDocument", "MinutesSearchDocument"}
+# The search suggestions' vocabulary (SearchWord) likewise: words drawn from those documents.
+DERIVED_MODELS = {"CaseSearchDocument", "MinutesSearchDocument", "SearchWord"}
 
 
 def test_every_domain_model_has_history_and_is_in_the_admin():
