@@ -138,8 +138,8 @@ def _converted(model, values) -> list:
 
     connection = connections["default"]
     values = list(values)
-    for index, field in enumerate(model._meta.concrete_fields):
-        column = field.get_col(model._meta.db_table)
+    for index, model_field in enumerate(model._meta.concrete_fields):
+        column = model_field.get_col(model._meta.db_table)
         for converter in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
             values[index] = converter(values[index], column, connection)
     return values
