@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -57,11 +57,19 @@ def viewer_for(user, *, on: date | None = None) -> Viewer:
     if cached is not None and on is None:
         return cached
 
-    from governance.models import Body, Membership
-
     # The person (a user has at most one) and their seats in force on the day, in one query: one
     # row per seat, or one row of None for a person with none.
-    rows = _STANDING_ROWS.rows(user.pk, on or timezone.localdate())
+    viewer = _viewer_from_rows(user, _STANDING_ROWS.rows(user.pk, on or timezone.localdate()))
+    if on is None:
+        setattr(user, _CACHE_ATTR, viewer)
+    return viewer
+
+
+def _viewer_from_rows(user, rows) -> Viewer:
+    """The viewer of `user` from standing rows: (person id, body id, role, body kind, partnership
+    id) per seat in force, or one row whose seat is None (a person without seats, or none)."""
+    from governance.models import Body, Membership
+
     person_id = None
     member_bodies, leading_bodies, referent_bodies, secretariat = set(), set(), set(), set()
     for pk, body_id, role, body_kind, partnership_id in rows:
@@ -74,7 +82,7 @@ def viewer_for(user, *, on: date | None = None) -> Viewer:
                 referent_bodies.add(body_id)
             if body_kind == Body.Kind.SECRETARIAT:
                 secretariat.add(partnership_id)
-    viewer = Viewer(
+    return Viewer(
         is_authenticated=True,
         is_superuser=user.is_superuser,
         person_id=person_id,
@@ -83,9 +91,6 @@ def viewer_for(user, *, on: date | None = None) -> Viewer:
         referent_bodies=frozenset(referent_bodies),
         secretariat_partnerships=frozenset(secretariat),
     )
-    if on is None:
-        setattr(user, _CACHE_ATTR, viewer)
-    return viewer
 
 
 def _standing_query(user_id, on: date):
@@ -95,11 +100,67 @@ def _standing_query(user_id, on: date):
         Person.objects.filter(user_id=user_id)
         .annotate(seat=FilteredRelation("memberships", condition=current_q("memberships__", on=on)))
         .order_by()
-        .values_list("pk", "seat__body_id", "seat__role", "seat__body__kind", "seat__body__partnership_id")
+        .values_list("pk", *_STANDING)
     )
 
 
 _STANDING_ROWS = PreparedRows(_standing_query)
+
+_STANDING = ("seat__body_id", "seat__role", "seat__body__kind", "seat__body__partnership_id")
+
+
+def _user_fields():
+    from django.contrib.auth import get_user_model
+
+    model = get_user_model()
+    return model, [field.attname for field in model._meta.concrete_fields]
+
+
+def _user_standing_query(user_id, on: date):
+    model, fields = _user_fields()
+    return (
+        model._default_manager.filter(pk=user_id)
+        .annotate(
+            seat=FilteredRelation("person__memberships", condition=current_q("person__memberships__", on=on))
+        )
+        .order_by()
+        .values_list(*fields, "person__pk", *_STANDING)
+    )
+
+
+_USER_STANDING_ROWS = PreparedRows(_user_standing_query)
+
+
+def _converted(model, values) -> list:
+    """The user's column values as the ORM would give them (PreparedRows reads the cursor's raw
+    rows: SQLite's datetimes come as text, naive)."""
+    from django.db import connections
+
+    connection = connections["default"]
+    values = list(values)
+    for index, model_field in enumerate(model._meta.concrete_fields):
+        column = model_field.get_col(model._meta.db_table)
+        for converter in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
+            values[index] = converter(values[index], column, connection)
+    return values
+
+
+def user_with_standing(user_id):
+    """The user `user_id` with their standing read in the same query (None if there is none): a
+    login's user is read on every request, and its standing on nearly every page (issue #12: one
+    round trip fewer for every logged-in request). helsefellesskap.accounts.StandingBackend."""
+    model, fields = _user_fields()
+    try:
+        user_id = model._meta.pk.to_python(user_id)
+    except ValidationError:
+        return None
+    rows = _USER_STANDING_ROWS.rows(user_id, timezone.localdate())
+    if not rows:
+        return None
+    count = len(fields)
+    user = model.from_db("default", fields, _converted(model, rows[0][:count]))
+    setattr(user, _CACHE_ATTR, _viewer_from_rows(user, [row[count:] for row in rows]))
+    return user
 
 
 def forget(user) -> None:

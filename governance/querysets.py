@@ -92,7 +92,7 @@ def _sentinel(index: int, value):
     if isinstance(value, bool):
         raise TypeError("a flag changes the SQL: pass it in the shape")
     if isinstance(value, int):
-        return -4_611_686_018_427_387_903 + index
+        return -2_147_480_000 + index  # within a 32-bit id column's range (PostgreSQL refuses others)
     if isinstance(value, str):
         return f"\x1fprepared-{index}\x1f"
     if isinstance(value, date):

@@ -7,11 +7,24 @@ from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance.permissions import user_with_standing
 from helsefellesskap import security_log
+
+
+class StandingBackend(ModelBackend):
+    """Django's ModelBackend, but a login's user is read with their standing (memberships and
+    secretariat seats in force) in one query, on every request (issue #12). Listed first in
+    AUTHENTICATION_BACKENDS, so new logins use it; ModelBackend stays listed after it, so that
+    sessions made before it came keep working."""
+
+    def get_user(self, user_id):
+        user = user_with_standing(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 class AccountAdapter(DefaultAccountAdapter):

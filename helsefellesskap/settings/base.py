@@ -184,7 +184,10 @@ FILE_UPLOAD_HANDLERS = [
 # The portal's address as its users reach it, for the links in e-mails; production requires it.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# The first reads a login's user with their standing in one query (helsefellesskap/accounts.py);
+# Django's own stays for sessions made before it.
 AUTHENTICATION_BACKENDS = [
+    "helsefellesskap.accounts.StandingBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
