@@ -35,20 +35,28 @@ class _JsonRows(Aggregate):
         return super().as_sql(compiler, connection, function="JSON_AGG", **extra)
 
 
-def _rows_of(model, fields: dict):
-    """A correlated subquery: the case's rows of `model` as a JSON array of `fields` (compiled
-    once: governance.querysets.CompiledOnce)."""
+def _json_rows(name: str, model, outer: str, rows, **where):
+    """A correlated subquery: the rows of `model` whose `outer` is the outer row, filtered by
+    `where`, as one JSON array of `rows` (an expression or a field name); compiled once per
+    `name` (governance.querysets.CompiledOnce)."""
 
     def build():
         return Subquery(
-            model.objects.filter(case=OuterRef("pk"))
-            .values("case")
-            .annotate(rows=_JsonRows(JSONObject(**fields)))
+            model.objects.filter(**{outer: OuterRef("pk")}, **where)
+            .values(outer)
+            .annotate(rows=_JsonRows(rows))
             .values("rows")[:1],
             output_field=TextField(),
         )
 
-    return CompiledOnce(f"rows:{model._meta.label_lower}:{','.join(fields)}", build, TextField())
+    return CompiledOnce(name, build, TextField())
+
+
+def _rows_of(model, fields: dict):
+    """The case's rows of `model` as a JSON array of `fields`."""
+    return _json_rows(
+        f"rows:{model._meta.label_lower}:{','.join(fields)}", model, "case", JSONObject(**fields)
+    )
 
 
 def _decoded(value) -> list:
@@ -137,16 +145,15 @@ class MeetingQuerySet(models.QuerySet):
         query of its own for a member's draft minutes."""
         from .models import Attendance
 
-        def build():
-            return Subquery(
-                Attendance.objects.filter(meeting=OuterRef("pk"), is_referent=True, person__isnull=False)
-                .values("meeting")
-                .annotate(rows=_JsonRows("person_id"))
-                .values("rows")[:1],
-                output_field=TextField(),
-            )
-
-        return self.annotate(referent_rows=CompiledOnce("rows:meeting-referents", build, TextField()))
+        referents = _json_rows(
+            "rows:meeting-referents",
+            Attendance,
+            "meeting",
+            "person_id",
+            is_referent=True,
+            person__isnull=False,
+        )
+        return self.annotate(referent_rows=referents)
 
     def with_access(self, user):
         """Annotate `minutes_visible` so lists need no query per row."""
