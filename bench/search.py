@@ -49,13 +49,29 @@ def setup(database: str, redis_db: int) -> None:
         call_command("collectstatic", interactive=False, verbosity=0)  # the manifest the pages name
 
 
-def series(client, queries: list[str]) -> list[float]:
+def series(client, queries: list[str], statements: dict | None = None) -> list[float]:
+    """The time of each search page in ms; with `statements`, each query's SQL statements and
+    their times go there too ({query: [(ms, sql), ...]})."""
+    from django.db import connection
+
     times = []
     for query in queries:
         url = "/sok/?" + urllib.parse.urlencode({"q": query})
+        timed: list[tuple[float, str]] = []
+
+        def timer(execute, sql, *rest):
+            started = time.perf_counter()
+            try:
+                return execute(sql, *rest)
+            finally:
+                timed.append(((time.perf_counter() - started) * 1000, sql))
+
         started = time.perf_counter()
-        response = client.get(url, secure=True, headers={"host": os.environ["DJANGO_ALLOWED_HOSTS"]})
+        with connection.execute_wrapper(timer):
+            response = client.get(url, secure=True, headers={"host": os.environ["DJANGO_ALLOWED_HOSTS"]})
         times.append((time.perf_counter() - started) * 1000)
+        if statements is not None:
+            statements[query] = timed
         if response.status_code != 200:
             raise SystemExit(f"{url}: {response.status_code}")
     return times
@@ -73,6 +89,8 @@ def main() -> None:
     parser.add_argument("--database", default="scale_national")
     parser.add_argument("--redis-db", type=int, default=13)
     parser.add_argument("--queries", type=int, default=50)
+    parser.add_argument("--passes", type=int, default=1, help="run the series this many times (cold, then warm)")
+    parser.add_argument("--sql", action="store_true", help="show the SQL times of the three slowest searches")
     args = parser.parse_args()
     setup(args.database, args.redis_db)
 
@@ -94,14 +112,22 @@ def main() -> None:
             lambda execute, sql, *rest, captured=captured: captured.append(sql) or execute(sql, *rest)
         ):
             series(client, ["samarbeid"])  # (request_started empties queries_log: count them here)
-        times = series(client, queries)
-        print(
-            f"{name:8} {len(times)} queries: p50 {statistics.median(times):6.1f} ms  "
-            f"p95 {percentile(times, 0.95):6.1f} ms  max {max(times):6.1f} ms  "
-            f"({len(captured)} SQL queries per search page)"
-        )
-        slowest = sorted(zip(times, queries, strict=True), reverse=True)[:5]
-        print("         slowest: " + ", ".join(f"{q!r} {t:.0f} ms" for t, q in slowest))
+        for number in range(1, args.passes + 1):
+            statements: dict = {}
+            times = series(client, queries, statements)
+            print(
+                f"{name:8} pass {number}, {len(times)} queries: p50 {statistics.median(times):6.1f} ms  "
+                f"p95 {percentile(times, 0.95):6.1f} ms  max {max(times):6.1f} ms  "
+                f"({len(captured)} SQL queries per search page)"
+            )
+            slowest = sorted(zip(times, queries, strict=True), reverse=True)[:5]
+            print("         slowest: " + ", ".join(f"{q!r} {t:.0f} ms" for t, q in slowest))
+            if args.sql:
+                for total, query in slowest[:3]:
+                    sql_ms = sum(ms for ms, _sql in statements[query])
+                    print(f"         {query!r}: {total:.0f} ms, of it SQL {sql_ms:.0f} ms:")
+                    for ms, sql in sorted(statements[query], reverse=True)[:4]:
+                        print(f"           {ms:6.1f} ms  {' '.join(sql.split())[:150]}")
 
 
 if __name__ == "__main__":

@@ -12,3 +12,13 @@ class GovernanceConfig(AppConfig):
         from .stamps import track_governance
 
         track_governance()
+        # A migration may change what a prepared statement reads: prepare them again after it.
+        from django.db import connections
+        from django.db.models.signals import post_migrate
+
+        from . import statements
+
+        def forget_prepared(sender, using="default", **kwargs):
+            statements.forget(connections[using])
+
+        post_migrate.connect(forget_prepared, sender=self, weak=False, dispatch_uid="governance.statements")

@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
+from . import statements
+
 
 class BodyQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -172,7 +174,7 @@ class PreparedRows:
 
         sql, params, places = self._compiled.get_or_make((using, connection.vendor, shape), compile_)
         with connection.cursor() as cursor:
-            cursor.execute(sql, _filled(params, places, (value,)))
+            cursor.execute(*statements.statement(connection, sql, _filled(params, places, (value,))))
             return cursor.fetchall()
 
 
@@ -215,7 +217,8 @@ class PreparedQuery:
         prepared = copy.copy(compiler)
         prepared.connection = connection
         filled = _filled(params, places, values)
-        prepared.as_sql = lambda *args, **kwargs: (sql, filled)
+        # Run as a statement prepared on the connection where PostgreSQL can (governance/statements.py).
+        prepared.as_sql = lambda *args, **kwargs: statements.statement(connection, sql, filled)
         clone = queryset._chain()
         clone.query.get_compiler = lambda *args, **kwargs: prepared
         clone.query.clone = _refused

@@ -124,6 +124,10 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
     )
 }
+# PostgreSQL: the queries compiled once (the meeting page's, a reader's standing) run as
+# statements prepared once per connection (governance/statements.py). Turn off behind a pooler
+# that shares server connections per transaction (PgBouncer in transaction mode).
+DATABASE_PREPARED_STATEMENTS = env_bool("DJANGO_DB_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
