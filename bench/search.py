@@ -89,7 +89,9 @@ def main() -> None:
     parser.add_argument("--database", default="scale_national")
     parser.add_argument("--redis-db", type=int, default=13)
     parser.add_argument("--queries", type=int, default=50)
-    parser.add_argument("--passes", type=int, default=1, help="run the series this many times (cold, then warm)")
+    parser.add_argument(
+        "--passes", type=int, default=1, help="run the series this many times (cold, then warm)"
+    )
     parser.add_argument("--sql", action="store_true", help="show the SQL times of the three slowest searches")
     args = parser.parse_args()
     setup(args.database, args.redis_db)

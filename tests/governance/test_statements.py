@@ -57,9 +57,11 @@ def _meetings(world):
 
 def _by_body():
     return PreparedQuery(
-        lambda body_slug, since: Meeting.objects.filter(body__slug=body_slug, start__date__gte=since)
-        .select_related("body")
-        .order_by("pk")
+        lambda body_slug, since: (
+            Meeting.objects.filter(body__slug=body_slug, start__date__gte=since)
+            .select_related("body")
+            .order_by("pk")
+        )
     )
 
 
