@@ -21,8 +21,18 @@ from django.db.models.functions import Concat
 from django.db.models.signals import post_save
 from django.utils.translation import gettext as _
 
+from governance.querysets import PreparedQuery
 from meetings import search_index
-from meetings.search import BLOCK, CANDIDATES, Hit, marked_headline, snippet
+from meetings.search import (
+    BLOCK,
+    CANDIDATES,
+    PER_PAGE,
+    Hit,
+    marked_headline,
+    padded_keys,
+    search_query,
+    snippet,
+)
 
 from .models import ActionPlan, Measure
 
@@ -118,35 +128,18 @@ class ActionPlanSource:
         for kind in KINDS
     )
 
-    def newest(self, terms, partnership) -> list[tuple]:
+    def newest(self, query: str, partnership) -> list[tuple]:
         """(kind, pk, rank, date) of the newest matching plans and measures (PostgreSQL): one query."""
-        found = [
-            kind.rows(partnership)
-            .annotate(vector=_vector(kind.model))
-            .filter(vector=terms)
-            .annotate(
-                kind=Value(kind.name),
-                key=F("pk"),
-                rank=SearchRank(F("vector"), terms),
-                sort_date=F(kind.path("period_start")),
-            )
-            .values_list("kind", "key", "rank", "sort_date")
-            for kind in KINDS
-        ]
-        return list(found[0].union(*found[1:], all=True).order_by("-sort_date", "-key")[:CANDIDATES])
+        where = () if partnership is None else (partnership.pk,)
+        return list(_NEWEST((query, *where)))
 
-    def hits(self, keys: dict, terms) -> list[Hit]:
+    def hits(self, keys: dict, query: str) -> list[Hit]:
         """The shown page's plans and measures, with their snippets (PostgreSQL): a query per kind."""
         hits = []
         for kind in KINDS:
             ranks = {pk: rank for (name, pk), rank in keys.items() if name == kind.name}
             if ranks:
-                rows = (
-                    kind.rows(None)
-                    .filter(pk__in=ranks)
-                    .alias(document=_document(kind.fields))
-                    .annotate(headline=marked_headline("document", terms))
-                )
+                rows = _SHOWN((query, *padded_keys(ranks)), kind.name)
                 hits += [
                     kind.hit(row, snippet(row.headline, kind.titles(row)), ranks[row.pk]) for row in rows
                 ]
@@ -161,6 +154,43 @@ class ActionPlanSource:
                     hits.append(kind.hit(row, matcher.snippet(text, kind.titles(row))))
         return hits
 
+
+def _newest_query(query, *where):
+    """The newest plans and measures that match `query` (in the partnership `where` names)."""
+    terms = search_query(query)
+    partnership = where[0] if where else None
+    found = [
+        kind.rows(partnership)
+        .annotate(vector=_vector(kind.model))
+        .filter(vector=terms)
+        .annotate(
+            kind=Value(kind.name),
+            key=F("pk"),
+            rank=SearchRank(F("vector"), terms),
+            sort_date=F(kind.path("period_start")),
+        )
+        .values_list("kind", "key", "rank", "sort_date")
+        for kind in KINDS
+    ]
+    return found[0].union(*found[1:], all=True).order_by("-sort_date", "-key")[:CANDIDATES]
+
+
+def _shown_query(query, *rest):
+    """The plans or measures (`kind`) with these ids, with their headlines for `query`."""
+    keys, (name,) = rest[:PER_PAGE], rest[PER_PAGE:]
+    kind = next(kind for kind in KINDS if kind.name == name)
+    return (
+        kind.rows(None)
+        .filter(pk__in=keys)
+        .alias(document=_document(kind.fields))
+        .annotate(headline=marked_headline("document", search_query(query)))
+    )
+
+
+# Built and compiled once (per kind; with or without a chosen partnership) and run with the
+# words and ids in their places: compiling them cost more than running them (issue #12).
+_NEWEST = PreparedQuery(_newest_query, planned_once=False)
+_SHOWN = PreparedQuery(_shown_query, planned_once=False)
 
 SOURCES = (ActionPlanSource(),)
 

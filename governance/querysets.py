@@ -194,8 +194,12 @@ class PreparedQuery:
 
     MAX_SHAPES = 256
 
-    def __init__(self, build: Callable):
+    def __init__(self, build: Callable, *, planned_once: bool = True):
+        """`planned_once=False`: PostgreSQL plans the SQL for each call's values, as for any
+        query (a search, whose best plan depends on how common its words are), rather than
+        keeping a generic plan of a prepared statement (governance/statements.py)."""
         self.build = build
+        self.planned_once = planned_once
         self._compiled = _Kept(self.MAX_SHAPES)
 
     def __call__(self, values: tuple, *shape, using: str = "default"):
@@ -218,7 +222,10 @@ class PreparedQuery:
         prepared.connection = connection
         filled = _filled(params, places, values)
         # Run as a statement prepared on the connection where PostgreSQL can (governance/statements.py).
-        prepared.as_sql = lambda *args, **kwargs: statements.statement(connection, sql, filled)
+        if self.planned_once:
+            prepared.as_sql = lambda *args, **kwargs: statements.statement(connection, sql, filled)
+        else:
+            prepared.as_sql = lambda *args, **kwargs: (sql, filled)
         clone = queryset._chain()
         clone.query.get_compiler = lambda *args, **kwargs: prepared
         clone.query.clone = _refused

@@ -50,7 +50,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat, NullIf
 
 from governance.permissions import viewer_for
-from governance.querysets import CompiledOnce
+from governance.querysets import CompiledOnce, PreparedQuery
 
 from . import permissions
 from .models import (
@@ -74,6 +74,7 @@ from .search_words import (  # the words, snippets, suggestions and hits; re-exp
     Matcher,
     SearchPage,
     marked_headline,
+    padded_keys,
     query_words,
     snippet,
     suggest,
@@ -341,13 +342,18 @@ def _hit(kind, obj, snippet, rank) -> Hit:
     )
 
 
-# kind: (the rows with their `document` text, the lookup to the partnership, the lookup to the date)
+# kind: the rows with their `document` text; the lookups from a row to its partnership and date.
+_ROWS = {"case": _case_documents, "minutes": _minutes_documents, "attachment": _attachment_documents}
+_PATHS = {
+    "case": ("body__partnership", "meeting__start"),
+    "minutes": ("meeting__body__partnership", "meeting__start"),
+    "attachment": ("case__body__partnership", "case__meeting__start"),
+}
+
+
 def _sources(user, partnership):
-    sources = {
-        "case": (_case_documents(user), "body__partnership", "meeting__start"),
-        "minutes": (_minutes_documents(user), "meeting__body__partnership", "meeting__start"),
-        "attachment": (_attachment_documents(user), "case__body__partnership", "case__meeting__start"),
-    }
+    """kind: (the rows with their `document` text, the lookup to the partnership, to the date)."""
+    sources = {kind: (rows(user), *_PATHS[kind]) for kind, rows in _ROWS.items()}
     if partnership is None:
         return sources
     return {
@@ -403,35 +409,48 @@ def _matches(kind, user, terms):
 
 
 def _postgres_page(user, query, page, partnership, extra) -> SearchPage:
-    """The newest matches of each kind, ranked, and their totals; then this page's rows."""
-    terms = search_query(query)
-    sources = _sources(user, partnership)
+    """The newest matches of each kind, ranked, and their totals; then this page's rows.
+
+    Each query is built and compiled once per kind, reader's standing and whether a
+    partnership is chosen, and run with the words (and ids) in their places (PreparedQuery:
+    compiling these querysets cost more than running them), planned by PostgreSQL for the words.
+    """
+    viewer = viewer_for(user)
     ranked, total = [], 0
     with index_scans():
-        for kind, (_rows, path, date) in sources.items():
-            newest = _newest_readable(kind, user, terms, path, date, partnership)
+        for kind in _ROWS:
+            newest = _newest_readable(kind, viewer, query, partnership)
             total += len(newest)
             ranked += [(rank, sort_date, kind, pk) for pk, rank, sort_date in newest]
         for source in extra:
-            newest = source.newest(terms, partnership)
+            newest = source.newest(query, partnership)
             total += len(newest)
             ranked += [(rank, sort_date, kind, pk) for kind, pk, rank, sort_date in newest]
         suggestion = suggest(query, extra) if total < SUGGEST_BELOW else ""
     ranked.sort(key=lambda key: (-key[0], -_timestamp(key[1])))
     shown = ranked[(page - 1) * PER_PAGE : page * PER_PAGE]
-    headline = marked_headline("document", terms)
     hits = []
-    for kind, (rows, _path, _date) in sources.items():
+    for kind in _ROWS:
         ranks = {pk: rank for rank, _date, row_kind, pk in shown if row_kind == kind}
         if ranks:
-            for row in rows.filter(pk__in=ranks).annotate(headline=headline):
+            for row in _SHOWN((query, *padded_keys(ranks)), kind, viewer):
                 hits.append(_hit_for(kind, row, snippet(row.headline, _titles(kind, row)), ranks[row.pk]))
     for source in extra:
         keys = {(kind, pk): rank for rank, _date, kind, pk in shown if kind in source.kinds}
         if keys:
-            hits += source.hits(keys, terms)
+            hits += source.hits(keys, query)
     hits.sort(key=lambda hit: (-hit.rank, -_timestamp(hit.date)))
     return SearchPage(hits, total, page, suggestion=suggestion)
+
+
+def _shown_query(query, *rest):
+    """The rows of `kind` with these ids, with their headlines for the words of `query`."""
+    keys, (kind, viewer) = rest[:PER_PAGE], rest[PER_PAGE:]
+    rows = _ROWS[kind](viewer)
+    return rows.filter(pk__in=keys).annotate(headline=marked_headline("document", search_query(query)))
+
+
+_SHOWN = PreparedQuery(_shown_query, planned_once=False)
 
 
 def _newest(matches, path, date, partnership) -> list[tuple]:
@@ -490,8 +509,18 @@ def _public_matches(kind, terms):
     return rows, "case__body", "case__body"
 
 
-def _newest_readable(kind, user, terms, path, date, partnership) -> list[tuple]:
-    """(pk, rank, date) of the newest CANDIDATES matches of `kind` that this reader may read.
+def _newest_readable(kind, viewer, query, partnership) -> list[tuple]:
+    """(pk, rank, date) of the newest CANDIDATES matches of `kind` that this reader may read
+    (_newest_query, compiled once per kind, standing and whether a partnership is chosen)."""
+    where = () if partnership is None else (partnership.pk,)
+    newest = list(_NEWEST((query, *where), kind, viewer))
+    if len(newest) > CANDIDATES:  # a member's two parts (UNION ALL): the newest of both
+        newest.sort(key=lambda row: (row[2] is not None, _timestamp(row[2]), row[0]), reverse=True)
+    return newest[:CANDIDATES]
+
+
+def _newest_query(query, *rest):
+    """The newest CANDIDATES matches of `kind` that this reader may read, as (pk, rank, date).
 
     Where the reader stands no higher than a visitor (every body for a visitor, all but their
     own for a member), the stored rows flagged `public` are exactly what they read: one walk
@@ -499,9 +528,12 @@ def _newest_readable(kind, user, terms, path, date, partnership) -> list[tuple]:
     where they stand higher, the querysets pick what they read (`_matches`), a part bounded by
     those bodies, in the same query (UNION ALL). A superuser reads everything the second way.
     """
-    viewer = viewer_for(user)
+    *where, kind, viewer = rest
+    partnership = where[0] if where else None  # the chosen partnership's id
+    terms = search_query(query)
+    path, date = _PATHS[kind]
     if viewer.is_superuser:
-        return list(_newest(_matches(kind, user, terms), path, date, partnership))
+        return _newest(_matches(kind, viewer, terms), path, date, partnership)
     bodies = viewer.member_bodies | viewer.leading_bodies | viewer.referent_bodies
     partnerships = viewer.secretariat_partnerships
     public, body, own_body = _public_matches(kind, terms)
@@ -513,13 +545,14 @@ def _newest_readable(kind, user, terms, path, date, partnership) -> list[tuple]:
         public = public.filter(**{f"{body}__partnership": partnership})
     newest = public.order_by("-sort_date", "-key").values_list("key", "rank", "sort_date")[:CANDIDATES]
     if not (bodies or partnerships):
-        return list(newest)
-    own = _matches(kind, user, terms).filter(
+        return newest
+    own = _matches(kind, viewer, terms).filter(
         Q(**{f"{own_body}_id__in": bodies}) | Q(**{f"{own_body}__partnership_id__in": partnerships})
     )
-    newest = list(newest.union(_newest(own, path, date, partnership), all=True))
-    newest.sort(key=lambda row: (row[2] is not None, _timestamp(row[2]), row[0]), reverse=True)
-    return newest[:CANDIDATES]
+    return newest.union(_newest(own, path, date, partnership), all=True)
+
+
+_NEWEST = PreparedQuery(_newest_query, planned_once=False)
 
 
 def _fallback_page(sources, query, page, partnership, extra) -> SearchPage:

@@ -87,6 +87,13 @@ SNIPPET_RADIUS = 90
 MAX_WORDS = 8
 
 
+def padded_keys(keys) -> tuple[int, ...]:
+    """The ids of a page of hits of one kind, PER_PAGE of them (0, no row's id, fills the rest):
+    the SQL that reads them is the same for every page, so it is compiled once."""
+    keys = tuple(keys)
+    return keys + (0,) * (PER_PAGE - len(keys))
+
+
 def uses_postgres() -> bool:
     return connection.vendor == "postgresql"
 

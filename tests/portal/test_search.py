@@ -103,3 +103,39 @@ def test_search_query_count_is_bounded(demo_data, persona, django_assert_max_num
     # page's rows per kind, the partnerships (tests/portal/test_search_forgives.py: constant).
     with django_assert_max_num_queries(15):
         assert client.get("/sok/?q=samhandling").status_code == 200
+
+
+@pytest.mark.django_db
+def test_queries_compiled_once_answer_as_if_compiled_for_each_search(demo_data):
+    """Search's queries are built once per kind, standing and partnership choice and then run with
+    each search's words and ids (governance.querysets.PreparedQuery): every reader, word, page and
+    partnership gets exactly what a search compiled afresh gets."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import AnonymousUser
+
+    from actionplans import search as plan_search
+    from governance.models import Partnership
+    from meetings import search as meetings_search
+
+    compiled = [meetings_search._NEWEST, meetings_search._SHOWN, plan_search._NEWEST, plan_search._SHOWN]
+    readers = [
+        AnonymousUser(),
+        *get_user_model().objects.filter(username__in=["medlem", "sekretariat", "admin"]),
+    ]
+    choices = [None, *Partnership.objects.order_by("slug")[:2]]
+
+    def answers(user, word, partnership, page):
+        found = meetings_search.search_page(
+            user, word, partnership=partnership, page=page, extra=plan_search.SOURCES
+        )
+        return found.total, [(hit.kind, hit.url, str(hit.snippet)) for hit in found.hits]
+
+    for user in readers:
+        for word in ["helse", "palliativ", "kommune samarbeid", "handlingsplan"]:
+            for partnership in choices:
+                for page in (1, 2):
+                    kept = answers(user, word, partnership, page)
+                    for prepared in compiled:
+                        prepared._compiled.entries.clear()
+                    assert answers(user, word, partnership, page) == kept, (user, word, partnership, page)
+    assert any(len(prepared._compiled) for prepared in compiled) == uses_postgres()
