@@ -122,7 +122,7 @@ def test_queries_compiled_once_answer_as_if_compiled_for_each_search(demo_data):
         AnonymousUser(),
         *get_user_model().objects.filter(username__in=["medlem", "sekretariat", "admin"]),
     ]
-    choices = [None, *Partnership.objects.order_by("slug")[:2]]
+    choices = [None, Partnership.objects.order_by("slug").first()]
 
     def answers(user, word, partnership, page):
         found = meetings_search.search_page(
@@ -130,8 +130,11 @@ def test_queries_compiled_once_answer_as_if_compiled_for_each_search(demo_data):
         )
         return found.total, [(hit.kind, hit.url, str(hit.snippet)) for hit in found.hits]
 
+    words = (
+        ["palliativ", "kommune samarbeid"] if uses_postgres() else ["palliativ"]
+    )  # SQLite: nothing compiled
     for user in readers:
-        for word in ["helse", "palliativ", "kommune samarbeid", "handlingsplan"]:
+        for word in words:
             for partnership in choices:
                 for page in (1, 2):
                     kept = answers(user, word, partnership, page)
