@@ -139,7 +139,7 @@ class ActionPlanSource:
         for kind in KINDS:
             ranks = {pk: rank for (name, pk), rank in keys.items() if name == kind.name}
             if ranks:
-                rows = _SHOWN((query, *padded_keys(ranks)), kind.name)
+                rows = _SHOWN((query, *padded_keys(ranks)), kind)
                 hits += [
                     kind.hit(row, snippet(row.headline, kind.titles(row)), ranks[row.pk]) for row in rows
                 ]
@@ -177,8 +177,7 @@ def _newest_query(query, *where):
 
 def _shown_query(query, *rest):
     """The plans or measures (`kind`) with these ids, with their headlines for `query`."""
-    keys, (name,) = rest[:PER_PAGE], rest[PER_PAGE:]
-    kind = next(kind for kind in KINDS if kind.name == name)
+    keys, (kind,) = rest[:PER_PAGE], rest[PER_PAGE:]
     return (
         kind.rows(None)
         .filter(pk__in=keys)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import hashlib
 import re
 import uuid
@@ -84,7 +85,7 @@ def statement(connection, sql: str, params) -> tuple[str, tuple]:
     types = declared_types(params)
     if types is None:
         return sql, params
-    name = "hf_" + hashlib.blake2b(f"{sql}\x00{types}".encode(), digest_size=12).hexdigest()
+    name = _name(sql, types)
     connection.close_if_health_check_failed()  # as Django's cursor would: the same connection then
     connection.ensure_connection()
     prepared = _prepared_on(connection)
@@ -95,6 +96,12 @@ def statement(connection, sql: str, params) -> tuple[str, tuple]:
         prepared.add(name)
     arguments = f" ({', '.join(['%s'] * len(params))})" if params else ""
     return f"EXECUTE {name}{arguments}", params
+
+
+@functools.lru_cache(maxsize=1024)
+def _name(sql: str, types: tuple[str, ...]) -> str:
+    """The statement's name, from its SQL and types: hashed once per compiled query, not per call."""
+    return "hf_" + hashlib.blake2b(f"{sql}\x00{types}".encode(), digest_size=12).hexdigest()
 
 
 def _prepared_on(connection) -> set[str]:
