@@ -150,11 +150,90 @@ def snippet(marked: str | None, titles=()) -> SafeString:
     text, so no "**" or "|" shows; then escaped, and only the markers become <mark>. `titles`:
     what the hit's title already shows, which the document starts with; the snippet starts after
     them when the text after them has a match.
+
+    Only the paragraphs the window needs are rendered: the renderer renders each paragraph (lines
+    up to a blank line) on its own, keeps the markers and makes none, so the paragraphs from the
+    start until the titles are settled, then those around the first marked paragraph after them,
+    give the window the whole text would give (tests/meetings/test_snippets.py proves it). A page
+    of large case papers took 25-40 ms here when every hit's whole document was rendered.
     """
-    text = plain_text(marked or "")
-    for title in titles:
-        text = _after(text, plain_text(title))
+    heads = [plain_text(title) for title in titles]
+    paragraphs = _paragraphs(marked or "")
+    marked_at = [number for number, paragraph in enumerate(paragraphs) if START in paragraph]
+    text = ""
+    for done, paragraph in enumerate(paragraphs, 1):
+        if shown := plain_text(paragraph):
+            text = f"{text} {shown}" if text else shown
+        complete, follow = done == len(paragraphs), bool(marked_at) and marked_at[-1] >= done
+        after, settled = _without_heads(text, heads, complete, follow)
+        if not settled:
+            continue
+        if START not in after and follow:  # skip to the paragraphs around the next match
+            return _marked(window_of(_with_next_match(text, paragraphs, done, marked_at), heads))
+        if (window := _window(after, complete)) is not None:
+            return _marked(window)
+    return _marked(window_of(text, heads))
+
+
+def _with_next_match(text: str, paragraphs: list[str], done: int, marked_at: list[int]) -> str:
+    """`text` (the plain text of the first `done` paragraphs) with the plain text of those around
+    the first marked paragraph after them: enough before its first marker for the window's start
+    (the paragraphs skipped before them lie outside the window), enough after it for its end."""
+    marked = next(number for number in marked_at if number >= done)
+    around = [plain_text(paragraphs[marked])]
+    before = around[0].find(START)
+    number = marked - 1
+    while before <= SNIPPET_RADIUS and number >= done:
+        if shown := plain_text(paragraphs[number]):
+            around.insert(0, shown)
+            before += len(shown) + 1
+        number -= 1
+    after = len(around[-1]) - around[-1].find(START)
+    number = marked + 1
+    while after <= SNIPPET_RADIUS * 2 and number < len(paragraphs):
+        if shown := plain_text(paragraphs[number]):
+            around.append(shown)
+            after += len(shown) + 1
+        number += 1
+    return " ".join(part for part in [text, *around] if part)
+
+
+def _paragraphs(text: str) -> list[str]:
+    """`text` cut at its blank lines, as meetings/text.py cuts it into blocks."""
+    paragraphs, lines = [], []
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if line.strip():
+            lines.append(line)
+        elif lines:
+            paragraphs.append("\n".join(lines))
+            lines = []
+    if lines:
+        paragraphs.append("\n".join(lines))
+    return paragraphs
+
+
+def window_of(text: str, heads=()) -> str:
+    """The snippet's text: `text` (plain, with markers) from after `heads` (the titles, plain)
+    when a match follows them, around its first match."""
+    return _window(_without_heads(text, heads, True, False)[0], True)
+
+
+def _without_heads(text: str, heads, complete: bool, marks_follow: bool) -> tuple[str, bool]:
+    """(`text` after each of `heads` it starts with, if a match follows; whether that is settled,
+    which it may not be while `text` is not `complete` (`marks_follow`: a marker may follow))."""
+    for head in heads:
+        text, settled = _after(text, head, complete, marks_follow)
+        if not settled:
+            return text, False
+    return text, True
+
+
+def _window(text: str, complete: bool) -> str | None:
+    """The window around the first match of `text` (or its start); None when `text` is only the
+    start of the text (not `complete`) and what follows could change it."""
     first = text.find(START)
+    if not complete and len(text) <= max(first, 0) + SNIPPET_RADIUS * 2:
+        return None
     first = max(first, 0)
     start = max(first - SNIPPET_RADIUS, 0)
     if start:
@@ -167,22 +246,27 @@ def snippet(marked: str | None, titles=()) -> SafeString:
     window = text[start:end]
     if window.count(START) > window.count(STOP):
         window += STOP  # a marked word cut at the end of the window
-    return _marked(("…" if start else "") + window.strip() + ("…" if end < len(text) else ""))
+    return ("…" if start else "") + window.strip() + ("…" if end < len(text) else "")
 
 
-def _after(text: str, head: str) -> str:
-    """`text` (with markers) from after `head` (without), if it starts with it and a match follows."""
+def _after(text: str, head: str, complete: bool, marks_follow: bool) -> tuple[str, bool]:
+    """(`text` (with markers) from after `head` (without) if it starts with it and a match follows,
+    else `text`; whether that is settled, which it may not be while `text` is not `complete`)."""
     if not head:
-        return text
+        return text, True
     seen = position = 0
     while position < len(text) and seen < len(head):
         if text[position] not in (START, STOP):
             if text[position] != head[seen]:
-                return text
+                return text, True
             seen += 1
         position += 1
+    if seen < len(head):
+        return text, complete
     rest = text[position:].lstrip(STOP).lstrip()
-    return rest if seen == len(head) and START in rest else text
+    if START in rest or marks_follow:  # (a marker after the text so far comes after the head)
+        return rest, True
+    return text, True
 
 
 def _marked(text: str) -> SafeString:
