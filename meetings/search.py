@@ -7,7 +7,7 @@ search page ranks, pages and suggests over all of them without this app knowing 
 On PostgreSQL: full-text search with the Norwegian configuration on stored, GIN-indexed
 documents (meetings/models/search.py, kept current on write by meetings/search_index.py), ranked
 (titles weigh most), with highlighted snippets (ts_headline) made for the shown page of hits
-only. A case has one stored document per level of what a reader may see, and each reader
+only, and of each hit's text only the paragraphs its snippet needs (meetings/search_headlines.py). A case has one stored document per level of what a reader may see, and each reader
 matches only the level the querysets' `with_access` gives them for that case, so exempt text
 or an unpublished decision is never matched for a reader who may not read it.
 Elsewhere (SQLite): every word must occur as a word, alone or with a common ending ("barn" finds
@@ -23,7 +23,8 @@ matches it, so a suggestion never tells of exempt or unpublished text.
 
 Work per search is bounded: one query per kind (cases, minutes, attachments, and one per extra
 source) for the ranked keys of the first pages and the total, then one per kind for the shown
-page's rows and headlines, and one for the suggestion when a search finds little.
+page's rows, one (rarely two) for their headlines, and one for the suggestion when a search
+finds little.
 """
 
 from __future__ import annotations
@@ -47,12 +48,12 @@ from django.db.models import (
 )
 from django.db.models import Case as Conditional
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Concat, NullIf
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 
 from governance.permissions import viewer_for
 from governance.querysets import CompiledOnce, PreparedQuery
 
-from . import permissions
+from . import permissions, search_headlines
 from .models import (
     Attachment,
     Case,
@@ -429,12 +430,15 @@ def _postgres_page(user, query, page, partnership, extra) -> SearchPage:
         suggestion = suggest(query, extra) if total < SUGGEST_BELOW else ""
     ranked.sort(key=lambda key: (-key[0], -_timestamp(key[1])))
     shown = ranked[(page - 1) * PER_PAGE : page * PER_PAGE]
-    hits = []
+    rows = []
     for kind in _ROWS:
         ranks = {pk: rank for rank, _date, row_kind, pk in shown if row_kind == kind}
         if ranks:
-            for row in _SHOWN((query, *padded_keys(ranks)), kind, viewer):
-                hits.append(_hit_for(kind, row, snippet(row.headline, _titles(kind, row)), ranks[row.pk]))
+            rows += [(kind, row, ranks[row.pk]) for row in _SHOWN((query, *padded_keys(ranks)), kind, viewer)]
+    terms = rows[0][1].terms if rows else ""
+    documents = [(row.text, _titles(kind, row)) for kind, row, _rank in rows]
+    marked = search_headlines.snippets(query, terms, documents)
+    hits = [_hit_for(kind, row, shown, rank) for (kind, row, rank), shown in zip(rows, marked, strict=True)]
     for source in extra:
         keys = {(kind, pk): rank for rank, _date, kind, pk in shown if kind in source.kinds}
         if keys:
@@ -444,10 +448,11 @@ def _postgres_page(user, query, page, partnership, extra) -> SearchPage:
 
 
 def _shown_query(query, *rest):
-    """The rows of `kind` with these ids, with their headlines for the words of `query`."""
+    """The rows of `kind` with these ids, with their `text` and the query's tsquery as text
+    (`terms`), from which meetings/search_headlines.py marks what their snippets show."""
     keys, (kind, viewer) = rest[:PER_PAGE], rest[PER_PAGE:]
-    rows = _ROWS[kind](viewer)
-    return rows.filter(pk__in=keys).annotate(headline=marked_headline("document", search_query(query)))
+    terms = Cast(search_query(query), output_field=TextField())
+    return _ROWS[kind](viewer).filter(pk__in=keys).annotate(text=F("document"), terms=terms)
 
 
 _SHOWN = PreparedQuery(_shown_query, planned_once=False)

@@ -157,48 +157,73 @@ def snippet(marked: str | None, titles=()) -> SafeString:
     give the window the whole text would give (tests/meetings/test_snippets.py proves it). A page
     of large case papers took 25-40 ms here when every hit's whole document was rendered.
     """
-    heads = [plain_text(title) for title in titles]
-    paragraphs = _paragraphs(marked or "")
-    marked_at = [number for number, paragraph in enumerate(paragraphs) if START in paragraph]
+    return snippet_of(paragraphs_of(marked or ""), titles)
+
+
+class _Pending(Exception):
+    """The window needs a paragraph whose matches are not marked yet."""
+
+
+def snippet_of(paragraphs: list[str], titles=(), pending=frozenset()) -> SafeString | None:
+    """The snippet of the text made of `paragraphs` (as `snippet`). `pending`: the numbers of
+    paragraphs that may hold a match not marked yet (meetings/search_headlines.py marks only those
+    a window needs): None when this window needs one of them."""
+    try:
+        return _snippet(paragraphs, [plain_text(title) for title in titles], pending)
+    except _Pending:
+        return None
+
+
+def _snippet(paragraphs: list[str], heads: list[str], pending) -> SafeString:
+    marked_at = [n for n, paragraph in enumerate(paragraphs) if n in pending or START in paragraph]
+    last_marked = max((n for n, p in enumerate(paragraphs) if n not in pending and START in p), default=-1)
     text = ""
-    for done, paragraph in enumerate(paragraphs, 1):
-        if shown := plain_text(paragraph):
+    for done in range(1, len(paragraphs) + 1):
+        if shown := _plain(paragraphs, done - 1, pending):
             text = f"{text} {shown}" if text else shown
-        complete, follow = done == len(paragraphs), bool(marked_at) and marked_at[-1] >= done
+        complete = done == len(paragraphs)
+        # Whether a match follows: True, False, or None while only a pending paragraph may hold one.
+        follow = last_marked >= done or (None if any(n >= done for n in pending) else False)
         after, settled = _without_heads(text, heads, complete, follow)
         if not settled:
             continue
-        if START not in after and follow:  # skip to the paragraphs around the next match
-            return _marked(window_of(_with_next_match(text, paragraphs, done, marked_at), heads))
+        if START not in after and follow is not False:  # skip to the paragraphs around the next match
+            return _marked(window_of(_with_next_match(text, paragraphs, done, marked_at, pending), heads))
         if (window := _window(after, complete)) is not None:
             return _marked(window)
     return _marked(window_of(text, heads))
 
 
-def _with_next_match(text: str, paragraphs: list[str], done: int, marked_at: list[int]) -> str:
+def _plain(paragraphs: list[str], number: int, pending) -> str:
+    if number in pending:
+        raise _Pending
+    return plain_text(paragraphs[number])
+
+
+def _with_next_match(text: str, paragraphs: list[str], done: int, marked_at: list[int], pending) -> str:
     """`text` (the plain text of the first `done` paragraphs) with the plain text of those around
     the first marked paragraph after them: enough before its first marker for the window's start
     (the paragraphs skipped before them lie outside the window), enough after it for its end."""
     marked = next(number for number in marked_at if number >= done)
-    around = [plain_text(paragraphs[marked])]
+    around = [_plain(paragraphs, marked, pending)]
     before = around[0].find(START)
     number = marked - 1
     while before <= SNIPPET_RADIUS and number >= done:
-        if shown := plain_text(paragraphs[number]):
+        if shown := _plain(paragraphs, number, pending):
             around.insert(0, shown)
             before += len(shown) + 1
         number -= 1
     after = len(around[-1]) - around[-1].find(START)
     number = marked + 1
     while after <= SNIPPET_RADIUS * 2 and number < len(paragraphs):
-        if shown := plain_text(paragraphs[number]):
+        if shown := _plain(paragraphs, number, pending):
             around.append(shown)
             after += len(shown) + 1
         number += 1
     return " ".join(part for part in [text, *around] if part)
 
 
-def _paragraphs(text: str) -> list[str]:
+def paragraphs_of(text: str) -> list[str]:
     """`text` cut at its blank lines, as meetings/text.py cuts it into blocks."""
     paragraphs, lines = [], []
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
@@ -218,7 +243,7 @@ def window_of(text: str, heads=()) -> str:
     return _window(_without_heads(text, heads, True, False)[0], True)
 
 
-def _without_heads(text: str, heads, complete: bool, marks_follow: bool) -> tuple[str, bool]:
+def _without_heads(text: str, heads, complete: bool, marks_follow: bool | None) -> tuple[str, bool]:
     """(`text` after each of `heads` it starts with, if a match follows; whether that is settled,
     which it may not be while `text` is not `complete` (`marks_follow`: a marker may follow))."""
     for head in heads:
@@ -249,7 +274,7 @@ def _window(text: str, complete: bool) -> str | None:
     return ("…" if start else "") + window.strip() + ("…" if end < len(text) else "")
 
 
-def _after(text: str, head: str, complete: bool, marks_follow: bool) -> tuple[str, bool]:
+def _after(text: str, head: str, complete: bool, marks_follow: bool | None) -> tuple[str, bool]:
     """(`text` (with markers) from after `head` (without) if it starts with it and a match follows,
     else `text`; whether that is settled, which it may not be while `text` is not `complete`)."""
     if not head:
@@ -266,6 +291,8 @@ def _after(text: str, head: str, complete: bool, marks_follow: bool) -> tuple[st
     rest = text[position:].lstrip(STOP).lstrip()
     if START in rest or marks_follow:  # (a marker after the text so far comes after the head)
         return rest, True
+    if marks_follow is None:
+        raise _Pending
     return text, True
 
 

@@ -4,7 +4,7 @@ give exactly the window the whole rendered text would give."""
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from meetings.search_words import SNIPPET_RADIUS, START, STOP, snippet, window_of
+from meetings.search_words import SNIPPET_RADIUS, START, STOP, paragraphs_of, snippet, snippet_of, window_of
 from meetings.text import plain_text
 
 # The pieces light markdown is made of, the match markers, and the whitespace Python's str.split
@@ -132,3 +132,40 @@ def test_a_match_only_in_the_title_renders_no_more_than_the_window(monkeypatch):
     rendered.clear()
     assert snippet("\n\n".join(paragraphs[1:])).startswith("Avsnitt 0 ord")  # nothing marked
     assert len(rendered) == 1  # (a paragraph longer than the window)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    head=st.lists(_TEXTS, max_size=2),
+    body=_TEXTS,
+    titles_taken=st.integers(0, 2),
+    picks=st.sets(st.integers(0, 40)),
+)
+def test_a_snippet_with_paragraphs_not_yet_marked_is_the_whole_one_or_asks_for_them(
+    head, body, titles_taken, picks
+):
+    """meetings/search_headlines.py marks only some paragraphs: with the others `pending` (given
+    unmarked) the snippet is the one of the whole marked text, or None when it needs one of them."""
+    titles = [title.replace(START, "").replace(STOP, "") for title in head][:titles_taken]
+    marked = "\n\n".join([*head, body])
+    paragraphs = paragraphs_of(marked)
+    pending = frozenset(number for number in picks if number < len(paragraphs))
+    unmarked = [
+        p.replace(START, "").replace(STOP, "") if n in pending else p for n, p in enumerate(paragraphs)
+    ]
+    shown = snippet_of(unmarked, titles, pending)
+    assert shown is None or shown == _whole(marked, titles)
+    if not pending:
+        assert shown == _whole(marked, titles)
+
+
+def test_a_pending_paragraph_past_the_window_is_not_needed_but_one_before_it_is():
+    paragraphs = ["Tittel", f"Om {START}barn{STOP} " + "ord " * 60, "Mer om barn", "Enda mer om barn"]
+    assert snippet_of(paragraphs, ["Tittel"], frozenset({3})) == snippet("\n\n".join(paragraphs), ["Tittel"])
+    # Whether the titles are followed by a match hangs on the pending paragraph.
+    titled = [f"Tittel om {START}barn{STOP}", "ord " * 60, "Mer om barn"]
+    assert snippet_of(titled, ["Tittel om barn"], frozenset({2})) is None
+    # So does where the first match is, when the text before it has none.
+    assert snippet_of(["ord " * 60, "Mer om barn"], [], frozenset({1})) is None
+    unmarked = ["ord " * 60, "Mer om barn"]
+    assert snippet_of(unmarked, [], frozenset()) == snippet("\n\n".join(unmarked))
