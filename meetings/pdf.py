@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from documents.pdf import MEMBER, PUBLIC, RESTRICTED, PdfDocument, base_context, render_pdf
 from governance.models import Membership
+from governance.permissions import viewer_for
+from governance.querysets import PreparedRows
 from governance.stamps import document_scopes
 from governance.templatetags.portal import meeting_date
 
@@ -95,14 +97,23 @@ def _access_of(cases) -> tuple:
     )
 
 
-def _access_rows(user, **filters) -> list[_Access]:
-    """One small query: the access flags of the cases, with the same rules as the document."""
-    rows = (
-        _with_attachment_access(Case.objects.with_access(user).with_names(), user)
-        .filter(**filters)
+def _access_rows(user, *, meeting: Meeting | None = None, case: Case | None = None) -> list[_Access]:
+    """One small query: the access flags of the meeting's cases, or of the case, with the same
+    rules as the document; compiled once per reader's standing (a stored PDF is served after
+    this query and the stamps', and building this one cost more than running it)."""
+    key, field = (meeting.pk, "meeting_id") if meeting is not None else (case.pk, "pk")
+    return [_Access(*row) for row in _ACCESS.rows(key, viewer_for(user), field)]
+
+
+def _access_query(key, viewer, field):
+    return (
+        _with_attachment_access(Case.objects.with_access(viewer).with_names(), viewer)
+        .filter(**{field: key})
         .values_list("pk", "exempt", "content_visible", "reads_exempt_attachment")
     )
-    return [_Access(*row) for row in rows]
+
+
+_ACCESS = PreparedRows(_access_query)
 
 
 # ---------------------------------------------------------------------------
@@ -217,7 +228,7 @@ def case_html(case: Case, user) -> tuple[str, tuple]:
 
 def case_document(case: Case, user) -> PdfDocument:
     """The case paper; `case` comes with its meeting and body (select_related)."""
-    rows = _access_rows(user, pk=case.pk)
+    rows = _access_rows(user, case=case)
     meeting = case.meeting
     return PdfDocument(
         kind="case",

@@ -7,9 +7,10 @@ search page ranks, pages and suggests over all of them without this app knowing 
 On PostgreSQL: full-text search with the Norwegian configuration on stored, GIN-indexed
 documents (meetings/models/search.py, kept current on write by meetings/search_index.py), ranked
 (titles weigh most), with highlighted snippets (ts_headline) made for the shown page of hits
-only, and of each hit's text only the paragraphs its snippet needs (meetings/search_headlines.py). A case has one stored document per level of what a reader may see, and each reader
-matches only the level the querysets' `with_access` gives them for that case, so exempt text
-or an unpublished decision is never matched for a reader who may not read it.
+only, and of each hit's text only the paragraphs its snippet needs (meetings/search_headlines.py).
+A case has one stored document per level of what a reader may see, and each reader matches only
+the level the querysets' `with_access` gives them for that case, so exempt text or an
+unpublished decision is never matched for a reader who may not read it.
 Elsewhere (SQLite): every word must occur as a word, alone or with a common ending ("barn" finds
 "barna" and "barnet", never "Barneschizofreni"), newest first. Both search what the same
 visibility rules (meetings.permissions via the querysets) let the user read.

@@ -11,25 +11,19 @@ from meetings import pdf, permissions, selectors
 from meetings.models import Case, Meeting
 
 
-def _meeting(partnership, body, date):
-    """The body's meeting its URL segment names (a day, or “mote-<id>”), in one query with its
-    body and partnership."""
-    meeting = (
-        Meeting.objects.filter(
-            selectors.meeting_key_q(date), body__partnership__slug=partnership, body__slug=body
-        )
-        .select_related("body__partnership")
-        .order_by("start")
-        .first()
-    )
-    if meeting is None:
-        raise Http404
-    return meeting
+def _meeting(user, partnership, body, date):
+    """The body's meeting its URL segment names (a day, or “mote-<id>”) if the user may see it,
+    in one query compiled once per reader's standing (selectors.meeting_on, as the meeting page):
+    a stored PDF is served after it, the access flags and the stamps."""
+    try:
+        return selectors.meeting_on(user, partnership=partnership, body=body, day=date)
+    except Meeting.DoesNotExist:
+        raise Http404 from None
 
 
 @require_safe
 def notice(request, partnership, body, date):
-    meeting = _meeting(partnership, body, date)
+    meeting = _meeting(request.user, partnership, body, date)
     if not permissions.can_view_meeting(request.user, meeting):
         raise Http404
     return pdf_response(request, pdf.notice_document(meeting, request.user))
@@ -37,7 +31,7 @@ def notice(request, partnership, body, date):
 
 @require_safe
 def protocol(request, partnership, body, date):
-    meeting = _meeting(partnership, body, date)
+    meeting = _meeting(request.user, partnership, body, date)
     if not permissions.can_view_minutes(request.user, meeting):
         raise Http404
     return pdf_response(request, pdf.protocol_document(meeting, request.user))

@@ -362,3 +362,35 @@ def test_bad_data_renders_without_lost_text(docs):
     assert "slutt" in text.replace("\n", " ")
     for expected in ("á š ŋ đ ŧ ž", "kárášjohka", "<script>alert(1)</script>", "æøå æøå", "🙂"):
         assert expected.casefold() in text, expected
+
+
+def test_the_access_flags_compiled_once_are_those_compiled_for_each_reader(docs, monkeypatch):
+    """The stored PDF's access query (meetings/pdf._ACCESS) is compiled once per reader's
+    standing: for every persona, meeting and case it gives what the query built afresh for that
+    reader gives, and a second request builds nothing."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from governance.permissions import viewer_for
+    from tests.conftest import demo_user
+
+    meetings = list(Meeting.objects.filter(cases__isnull=False).distinct())
+    cases = list(Case.objects.filter(meeting__in=meetings)[:20])
+    for persona in DEMO_PERSONAS:
+        user = AnonymousUser() if persona == "visitor" else demo_user(persona)
+        viewer = viewer_for(user)
+        for meeting in meetings:
+            fresh = sorted(pdf._access_query(meeting.pk, viewer, "meeting_id"))
+            compiled = sorted(pdf._access_rows(user, meeting=meeting), key=lambda row: row.pk)
+            assert compiled == [pdf._Access(*row) for row in fresh], (persona, meeting)
+        for case in cases:
+            fresh = list(pdf._access_query(case.pk, viewer, "pk"))
+            assert pdf._access_rows(user, case=case) == [pdf._Access(*row) for row in fresh], (persona, case)
+    exempt = Case.objects.get(exempt=True)
+    member, visitor = demo_user("member"), AnonymousUser()
+    assert pdf._access_rows(member, case=exempt)[0].content_visible  # the exempt case: members read it
+    assert not pdf._access_rows(visitor, case=exempt)[0].content_visible
+    built = []
+    monkeypatch.setattr(pdf, "_access_query", lambda *args: built.append(args))
+    assert get("visitor", "pdf:notice", **BU_MAY).status_code == 200
+    assert get("member", "pdf:case", partnership=TO, body="fsu-bu", year=2023, number=8).status_code == 200
+    assert built == []
