@@ -159,7 +159,9 @@ def version(scopes: Iterable[str]) -> str:
     return hashlib.sha256(repr(tokens({GLOBAL, *scopes})).encode()).hexdigest()
 
 
-def version_where(scopes_sql: str | None = None, params=(), *, using: str = DEFAULT_DB_ALIAS) -> str:
+def version_where(
+    scopes_sql: str | None = None, params=(), *, using: str = DEFAULT_DB_ALIAS, prepare=None
+) -> str:
     """A hash of the stamps of GLOBAL and of the scopes a SELECT finds, in one query.
 
     For a caller that names its scopes by a lookup rather than a list, so that finding them (a
@@ -167,7 +169,8 @@ def version_where(scopes_sql: str | None = None, params=(), *, using: str = DEFA
     SELECT of scope names (with `params`); None: every scope there is (a page that shows every
     partnership). The scopes' names are part of the hash, so a lookup that comes to find other
     scopes gives another version. Plain SQL, read on every request of a cached page: the ORM took
-    longer to build this statement than the database took to answer it.
+    longer to build this statement than the database took to answer it. `prepare(connection, sql,
+    params)`: what to run instead (the layers above run it as a prepared statement).
     """
     from .models import Stamp
 
@@ -179,6 +182,8 @@ def version_where(scopes_sql: str | None = None, params=(), *, using: str = DEFA
     else:
         sql = f"SELECT {scope}, {token} FROM {table} WHERE {scope} = %s OR {scope} IN ({scopes_sql}) ORDER BY {scope}"  # noqa: S608, E501
         args = [GLOBAL, *params]
+    if prepare is not None:
+        sql, args = prepare(connection, sql, args)
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
         found = tuple(tuple(row) for row in cursor.fetchall())

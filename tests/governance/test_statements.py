@@ -118,3 +118,26 @@ def test_prepared_rows_give_the_rows_of_their_sql(world):
         assert rows.rows(made[0].body_id) == [(made[0].pk, made[0].status)]
     assert queries.captured_queries[0]["sql"].startswith(RUN_AS)
     assert rows.rows(0) == []
+
+
+def test_the_stamps_a_cached_page_reads_are_prepared_and_read_as_without(world, settings):
+    """The one query of a page from the public cache (governance/stamps.py): prepared, with the
+    same version as the plain SQL gives, and a new version after a write."""
+    from governance import stamps
+
+    slug = world.body.partnership.slug
+    readers = (
+        lambda: stamps.partnership_page_version(slug),
+        stamps.every_partnership_version,
+        stamps.global_version,
+    )
+    with CaptureQueriesContext(connection) as queries:
+        prepared = [read() for read in readers]
+    assert [query["sql"].split("(")[0].strip()[: len(RUN_AS)] for query in queries] == [RUN_AS] * 3
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    assert [read() for read in readers] == prepared
+    settings.DATABASE_PREPARED_STATEMENTS = True
+    world.body.partnership.name += " (ny)"
+    world.body.partnership.save()
+    after = [read() for read in readers]
+    assert after[0] != prepared[0] and after[1] != prepared[1] and after[2] == prepared[2]
