@@ -53,9 +53,9 @@ class _Document:
 
     def first(self) -> list[int]:
         """The candidates this document's snippet most likely needs."""
-        titles = [number for number in sorted(self.pending) if number < len(self.titles)]
-        after = [number for number in sorted(self.pending) if number >= len(self.titles)]
-        return titles + after[:FIRST_AFTER_TITLES]
+        candidates = sorted(self.pending)
+        titles = [number for number in candidates if number < len(self.titles)]
+        return titles + candidates[len(titles) : len(titles) + FIRST_AFTER_TITLES]
 
     def snippet(self) -> SafeString | None:
         return snippet_of(self.paragraphs, self.titles, frozenset(self.pending))

@@ -177,13 +177,14 @@ def snippet_of(paragraphs: list[str], titles=(), pending=frozenset()) -> SafeStr
 def _snippet(paragraphs: list[str], heads: list[str], pending) -> SafeString:
     marked_at = [n for n, paragraph in enumerate(paragraphs) if n in pending or START in paragraph]
     last_marked = max((n for n, p in enumerate(paragraphs) if n not in pending and START in p), default=-1)
+    last_pending = max(pending, default=-1)
     text = ""
     for done in range(1, len(paragraphs) + 1):
         if shown := _plain(paragraphs, done - 1, pending):
             text = f"{text} {shown}" if text else shown
         complete = done == len(paragraphs)
         # Whether a match follows: True, False, or None while only a pending paragraph may hold one.
-        follow = last_marked >= done or (None if any(n >= done for n in pending) else False)
+        follow = last_marked >= done or (None if last_pending >= done else False)
         after, settled = _without_heads(text, heads, complete, follow)
         if not settled:
             continue

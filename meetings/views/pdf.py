@@ -7,23 +7,15 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
 from documents.http import pdf_response
-from meetings import pdf, permissions, selectors
-from meetings.models import Case, Meeting
+from meetings import pdf, permissions
+from meetings.models import Case
 
-
-def _meeting(user, partnership, body, date):
-    """The body's meeting its URL segment names (a day, or “mote-<id>”) if the user may see it,
-    in one query compiled once per reader's standing (selectors.meeting_on, as the meeting page):
-    a stored PDF is served after it, the access flags and the stamps."""
-    try:
-        return selectors.meeting_on(user, partnership=partnership, body=body, day=date)
-    except Meeting.DoesNotExist:
-        raise Http404 from None
+from .public import meeting_or_404
 
 
 @require_safe
 def notice(request, partnership, body, date):
-    meeting = _meeting(request.user, partnership, body, date)
+    meeting = meeting_or_404(request.user, partnership, body, date)
     if not permissions.can_view_meeting(request.user, meeting):
         raise Http404
     return pdf_response(request, pdf.notice_document(meeting, request.user))
@@ -31,7 +23,7 @@ def notice(request, partnership, body, date):
 
 @require_safe
 def protocol(request, partnership, body, date):
-    meeting = _meeting(request.user, partnership, body, date)
+    meeting = meeting_or_404(request.user, partnership, body, date)
     if not permissions.can_view_minutes(request.user, meeting):
         raise Http404
     return pdf_response(request, pdf.protocol_document(meeting, request.user))

@@ -11,13 +11,19 @@ from .. import fragments, permissions, selectors
 from ..models import Attachment, Meeting
 
 
+def meeting_or_404(user, partnership, body, day) -> Meeting:
+    """The body's meeting its URL segment names, if the user may see it (selectors.meeting_on:
+    compiled once per reader's standing), else a 404; for the meeting page and its PDFs."""
+    try:
+        return selectors.meeting_on(user, partnership=partnership, body=body, day=day)
+    except Meeting.DoesNotExist:
+        raise Http404 from None
+
+
 @require_safe
 def meeting_detail(request, partnership, body, day):
     user = request.user
-    try:
-        meeting = selectors.meeting_on(user, partnership=partnership, body=body, day=day)
-    except Meeting.DoesNotExist:
-        raise Http404 from None
+    meeting = meeting_or_404(user, partnership, body, day)
     private_details = permissions.can_view_meeting_private_details(user, meeting)
     cases, record, parts = fragments.agenda_with_parts(
         request, meeting, partnership, reader=(private_details,)
